@@ -1,0 +1,1 @@
+"""Subcommands of the `sim` command line, one module each."""

@@ -1,0 +1,189 @@
+"""Replay files: a playthrough recorded as versioned JSON, re-run and verified step by step."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from sim.atomic import write_atomic
+from sim.diagnostics import Diagnostic, SimError, attach_source
+from sim.engine import Game, GameError, Step
+from sim.loader import read_text
+from sim.runtime import CompiledScenario
+from sim.validation import diagnostics_from_validation
+from sim.yamlsource import Located, parse_yaml
+
+REPLAY_FORMAT = "sim-replay"
+REPLAY_VERSION = 1
+Name = Annotated[str, Field(max_length=200)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ScenarioRef(_Frozen):
+    id: Name
+    version: Name
+    hash: Name
+
+
+class ReplayStep(_Frozen):
+    """One recorded move; `digest` fingerprints the state after it."""
+
+    node: Name
+    kind: Literal["decision", "chance"]
+    choice: Name
+    digest: Annotated[str, Field(max_length=64)]
+    probability: float | None = None
+    forced: bool = False
+    at: dt.datetime | None = None
+    note: Annotated[str, Field(max_length=10_000)] | None = None
+    rationale: Annotated[str, Field(max_length=10_000)] | None = None
+    forecasts: dict[Name, Annotated[float, Field(ge=0, le=1)]] = Field(default_factory=dict, max_length=50)
+
+
+class ReplayFinal(_Frozen):
+    node: Name
+    digest: Annotated[str, Field(max_length=64)]
+    scores: dict[Name, float] = Field(max_length=100)
+
+
+class Replay(_Frozen):
+    """A whole replay file."""
+
+    format: Literal["sim-replay"] = REPLAY_FORMAT
+    version: Literal[1] = REPLAY_VERSION
+    scenario: ScenarioRef
+    seed: int = Field(ge=0, le=2**63)
+    perspective: Name | None = None
+    player: Annotated[str, Field(max_length=200)] | None = None
+    created: dt.datetime | None = None
+    steps: list[ReplayStep] = Field(default_factory=list, max_length=100_000)
+    final: ReplayFinal | None = None
+
+
+def _step(s: Step) -> ReplayStep:
+    return ReplayStep(node=s.node, kind=s.kind, choice=s.choice, digest=s.digest, probability=s.probability,
+                      forced=s.forced, at=s.at, note=s.note)
+
+
+def from_game(game: Game, player: str | None = None, extra: dict[int, dict] | None = None) -> Replay:
+    """Record the current line of a game (its path from the start to the current position)."""
+    sc = game.scenario
+    steps = []
+    for i, s in enumerate(game.history()):
+        rs = _step(s)
+        if extra and i in extra:
+            rs = rs.model_copy(update=extra[i])
+        steps.append(rs)
+    final = None
+    if game.is_over():
+        final = ReplayFinal(node=game.node.id, digest=sc.digest(game.position.state),
+                            scores={k: round(v, 6) for k, v in game.scores().items()})
+    return Replay(scenario=ScenarioRef(id=sc.id, version=sc.model.version, hash=sc.content_hash),
+                  seed=game.seed, perspective=game.perspective, player=player,
+                  created=dt.datetime.now(dt.timezone.utc).replace(microsecond=0), steps=steps, final=final)
+
+
+def dumps(replay: Replay) -> str:
+    return json.dumps(replay.model_dump(mode="json", exclude_none=True), indent=2, ensure_ascii=False) + "\n"
+
+
+def save(replay: Replay, path: str | Path) -> None:
+    """Write a replay atomically."""
+    write_atomic(path, dumps(replay))
+
+
+def parse_replay(text: str, shown: str) -> Replay:
+    """Parse replay JSON text; raise SimError with the line and column of each problem."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SimError(attach_source([Diagnostic("J001", f"JSON syntax error: {exc.msg}", shown, exc.lineno,
+                                                 exc.colno, "a replay file is JSON written by 'sim run' or the TUI")],
+                                     text)) from None
+    except RecursionError:
+        raise SimError([Diagnostic("J001", "JSON nested too deeply", shown)]) from None
+    if not isinstance(data, dict) or data.get("format") != REPLAY_FORMAT:
+        raise SimError([Diagnostic("J002", "not a sim replay file (no \"format\": \"sim-replay\")", shown, 1, 1)])
+    try:
+        return Replay.model_validate(data)
+    except ValidationError as exc:
+        located, _ = parse_yaml(text, shown)
+        if located is None or located.data != data:
+            located = Located(data)
+        raise SimError(attach_source(diagnostics_from_validation(exc, located, shown, Replay), text)) from None
+
+
+def load_replay(path: str | Path) -> Replay:
+    p = Path(path)
+    return parse_replay(read_text(p), str(p))
+
+
+@dataclass
+class ReplayResult:
+    """What re-running a replay gave: the game, the steps that applied, and the first problem."""
+
+    game: Game
+    applied: list[Step] = field(default_factory=list)
+    problem: str | None = None
+    problem_step: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def run_replay(replay: Replay, scenario: CompiledScenario, verify: bool = True) -> ReplayResult:
+    """Re-run a replay on a scenario. Steps are applied until one no longer applies or matches."""
+    perspective = replay.perspective if replay.perspective in scenario.model.perspectives else None
+    game = Game(scenario, seed=replay.seed, perspective=perspective)
+    result = ReplayResult(game)
+    if replay.scenario.id != scenario.id:
+        result.problem = f"replay is of scenario '{replay.scenario.id}', not '{scenario.id}'"
+        return result
+    if replay.scenario.hash != scenario.content_hash:
+        result.warnings.append(f"scenario has changed since the replay was made (version {replay.scenario.version} "
+                               f"then, {scenario.model.version} now); replaying the steps that still apply")
+    if replay.perspective and perspective is None:
+        result.warnings.append(f"perspective '{replay.perspective}' no longer exists; using '{game.perspective}'")
+    for i, rs in enumerate(replay.steps, start=1):
+        where = f"step {i} ({rs.node}: {rs.choice})"
+        if game.node.id != rs.node:
+            result.problem, result.problem_step = f"{where}: the game is at '{game.node.id}', not '{rs.node}'", i
+            return result
+        try:
+            if rs.kind == "decision":
+                step = game.choose(rs.choice, note=rs.note, at=rs.at)
+            else:
+                step = game.resolve(rs.choice, at=rs.at)
+        except GameError as exc:
+            result.problem, result.problem_step = f"{where}: {exc}", i
+            return result
+        result.applied.append(step)
+        if verify and step.digest != rs.digest:
+            result.problem, result.problem_step = f"{where}: state differs from the recording", i
+            return result
+        if verify and rs.kind == "chance" and not rs.forced and step.forced:
+            result.problem, result.problem_step = (f"{where}: the seeded draw gives a different outcome "
+                                                   f"than the recorded one"), i
+            return result
+    if verify and replay.final is not None:
+        if not game.is_over():
+            result.problem = f"the replay ends at '{replay.final.node}' but the game is at '{game.node.id}'"
+        elif game.node.id != replay.final.node or scenario.digest(game.position.state) != replay.final.digest:
+            result.problem = "the final state differs from the recording"
+        else:
+            scores = game.scores()
+            for k, v in replay.final.scores.items():
+                if k not in scores or abs(scores[k] - v) > 1e-6:
+                    result.problem = f"final score '{k}' is {scores.get(k)} now, {v} in the recording"
+                    break
+    return result

@@ -1,0 +1,91 @@
+"""The scenario's source documents: where they are, reading them safely, finding quoted passages."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
+_WS = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Fold every run of whitespace to one space, for whitespace-insensitive quote matching."""
+    return _WS.sub(" ", text).strip()
+
+
+def allowed_document(path: Path, scenario_dir: Path) -> bool:
+    """Documents must lie under the scenario's folder or under a folder named `seeds`.
+
+    This keeps an untrusted scenario from pointing the source reader at arbitrary files.
+    """
+    resolved = path.resolve()
+    if resolved.is_relative_to(scenario_dir.resolve()):
+        return True
+    return "seeds" in resolved.parent.parts
+
+
+def resolve_documents(scenario, scenario_path: Path, reporter=None) -> dict[str, Path]:
+    """Map each declared document id to its file path (existence is checked by `sim check`)."""
+    base = scenario_path.parent
+    root = base / scenario.sources.root
+    out = {}
+    for doc_id, doc in scenario.sources.documents.items():
+        path = root / doc.file
+        if not allowed_document(path, base):
+            if reporter is not None:
+                reporter.error("D002", f"document '{doc_id}' lies outside the scenario folder and any 'seeds' folder",
+                               ("sources", "documents", doc_id, "file"),
+                               "keep sources under seeds/ or beside the scenario")
+            continue
+        out[doc_id] = path
+    return out
+
+
+@lru_cache(maxsize=256)
+def _read(path: str, mtime: float) -> str | None:
+    p = Path(path)
+    try:
+        if not p.is_file() or p.stat().st_size > MAX_DOCUMENT_BYTES:
+            return None
+        return p.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def read_document(path: Path) -> str | None:
+    """The text of a document, or None if it is missing, unreadable or too large."""
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        return None
+    return _read(str(path), mtime)
+
+
+@lru_cache(maxsize=256)
+def _folded(path: str, mtime: float) -> str | None:
+    text = _read(path, mtime)
+    return fold(text) if text is not None else None
+
+
+def quote_found(path: Path, quote: str) -> bool | None:
+    """Whether the quote appears verbatim (whitespace-insensitive) in the document; None if unreadable."""
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        return None
+    text = _folded(str(path), mtime)
+    if text is None:
+        return None
+    return fold(quote) in text
+
+
+def find_span(text: str, quote: str) -> tuple[int, int] | None:
+    """Character span of a quote in a document's original text, matching whitespace loosely."""
+    words = fold(quote).split(" ")
+    if not words or not words[0]:
+        return None
+    pattern = r"\s+".join(re.escape(w) for w in words)
+    m = re.search(pattern, text)
+    return (m.start(), m.end()) if m else None
