@@ -100,3 +100,19 @@ def resolve_scenario(arg: str) -> Path:
     known = sorted({f.parent.name for f in find_scenarios()})
     hint = f"known scenarios: {', '.join(known)}" if known else "give a path to a scenario file"
     raise SimError([Diagnostic("F001", "no such scenario file, folder or id", arg, hint=hint)], usage=True)
+
+
+def with_parameters(scenario: CompiledScenario, values: dict[str, float]) -> CompiledScenario:
+    """The same scenario compiled with some parameter values replaced (for sensitivity analysis)."""
+    params = dict(scenario.model.parameters)
+    for name, value in values.items():
+        if name not in params:
+            raise KeyError(f"unknown parameter '{name}'")
+        params[name] = params[name].model_copy(update={"value": value, "range": None})
+    model = scenario.model.model_copy(update={"parameters": params})
+    compiler = Compiler(model, scenario.located, scenario.path)
+    compiled = compiler.compile()
+    if compiled is None:
+        raise SimError(compiler.diags)
+    compiled.located, compiled.text = scenario.located, scenario.text
+    return compiled
