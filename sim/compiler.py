@@ -45,10 +45,10 @@ class Compiler:
         self.used_params: set[str] = set()
 
     def error(self, code: str, message: str, path: tuple, hint: str | None = None, key: bool = False,
-              offset: int = 0) -> None:
+              offset: int | None = None) -> None:
         span = self.loc.span(path, key=key)
         line, col = (span.line, span.col) if span else (0, 0)
-        if span and offset and not span.multiline and span.style in (None, "", "'", '"'):
+        if span and offset is not None and not span.multiline and span.style in (None, "", "'", '"'):
             col += offset + (1 if span.style in ("'", '"') else 0)
         self.diags.append(Diagnostic(code, message, str(self.path), line, col, hint))
 
@@ -104,6 +104,8 @@ class Compiler:
             content_hash=content_hash(sc),
             documents=documents,
             in_domain=self._domain_fn(),
+            reads=frozenset(self.used_vars),
+            parameter_uses=frozenset(self.used_params),
         )
 
     def _check_names(self) -> None:

@@ -108,6 +108,8 @@ class CompiledScenario:
     in_domain: Callable[[StateTuple], bool]
     located: object = None
     text: str = ""
+    reads: frozenset[str] = frozenset()
+    parameter_uses: frozenset[str] = frozenset()
     node_index: dict[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
