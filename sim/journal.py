@@ -1,0 +1,133 @@
+"""The journal of a game in progress, written atomically after every move so play survives a crash.
+
+A journal holds the current line as a replay, every other explored line, and whether the play since
+the last saved replay is unsaved. `sim play --resume` rebuilds the game from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from sim.atomic import write_atomic
+from sim.diagnostics import Diagnostic, SimError
+from sim.engine import Game, GameError, Position
+from sim.loader import read_text
+from sim.replay import Replay, ReplayStep, from_game, run_replay
+from sim.runtime import CompiledScenario
+
+JOURNAL_FORMAT = "sim-journal"
+DATA_DIR_ENV = "SIM_DATA_DIR"
+
+
+class Journal(BaseModel):
+    """A journal file: enough to rebuild a game and its tree of explored lines."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    format: Literal["sim-journal"] = JOURNAL_FORMAT
+    version: Literal[1] = 1
+    scenario_path: str = Field(max_length=4000)
+    current: Replay
+    lines: list[list[ReplayStep]] = Field(default_factory=list, max_length=10_000)
+    blind: bool = False
+    unsaved: bool = True
+    updated: dt.datetime | None = None
+
+
+def data_dir() -> Path:
+    """Where sim keeps its data: $SIM_DATA_DIR, or the platform's user data folder."""
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("sim", appauthor=False))
+
+
+def journal_dir() -> Path:
+    return data_dir() / "journal"
+
+
+def journal_path(scenario_id: str) -> Path:
+    """The journal file of a scenario (one game in progress per scenario)."""
+    return journal_dir() / f"{scenario_id}.json"
+
+
+def _line(leaf: Position) -> list[ReplayStep]:
+    return [ReplayStep(node=p.step.node, kind=p.step.kind, choice=p.step.choice, digest=p.step.digest,
+                       probability=p.step.probability, forced=p.step.forced, note=p.step.note)
+            for p in leaf.path() if p.step is not None]
+
+
+def snapshot(game: Game, scenario_path: Path, blind: bool = False, unsaved: bool = True) -> Journal:
+    """The journal of a game as it stands."""
+    return Journal(scenario_path=str(Path(scenario_path).resolve()), current=from_game(game),
+                   lines=[_line(leaf) for leaf in game.lines()], blind=blind, unsaved=unsaved,
+                   updated=dt.datetime.now(dt.UTC).replace(microsecond=0))
+
+
+def record(game: Game, scenario_path: Path, blind: bool = False, unsaved: bool = True) -> Path:
+    """Write the game's journal atomically; return where it went."""
+    path = journal_path(game.scenario.id)
+    journal = snapshot(game, scenario_path, blind, unsaved)
+    write_atomic(path, json.dumps(journal.model_dump(mode="json", exclude_none=True), indent=1) + "\n")
+    return path
+
+
+def read_journal(path: Path) -> Journal:
+    """Parse a journal file, or raise SimError saying why it cannot be used."""
+    text = read_text(path)
+    try:
+        return Journal.model_validate_json(text)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"]) or "file"
+        raise SimError([Diagnostic("J003", f"not a usable journal ({where}: {first['msg']})", str(path),
+                                   hint="start a new game with 'sim play SCENARIO'")]) from None
+
+
+def latest(scenario_id: str | None = None) -> Path | None:
+    """The most recently written journal, of one scenario or of any."""
+    if scenario_id is not None:
+        path = journal_path(scenario_id)
+        return path if path.is_file() else None
+    folder = journal_dir()
+    found = [p for p in folder.glob("*.json")] if folder.is_dir() else []
+    return max(found, key=lambda p: p.stat().st_mtime, default=None)
+
+
+def _follow(game: Game, steps: list[ReplayStep]) -> Position:
+    """Walk from the start along recorded steps, adding moves the tree does not have yet."""
+    game.goto(game.root)
+    for rs in steps:
+        child = game.position.children.get(rs.choice)
+        if child is not None:
+            game.goto(child)
+        elif rs.kind == "decision":
+            game.choose(rs.choice, note=rs.note)
+        else:
+            game.resolve(rs.choice)
+    return game.position
+
+
+def restore(journal: Journal, scenario: CompiledScenario) -> tuple[Game, list[str]]:
+    """Rebuild the journaled game on its scenario; also return warnings about lines that no longer apply."""
+    result = run_replay(journal.current, scenario, verify=True)
+    if result.problem:
+        raise SimError([Diagnostic("J004", f"the journaled game no longer applies: {result.problem}",
+                                   journal.scenario_path)])
+    game = result.game
+    current = game.position
+    warnings = list(result.warnings)
+    for i, steps in enumerate(journal.lines, start=1):
+        try:
+            _follow(game, steps)
+        except GameError as exc:
+            warnings.append(f"explored line {i} dropped: {exc}")
+    game.goto(current)
+    return game, warnings

@@ -1,0 +1,83 @@
+"""The journal: a game written after every move can be rebuilt, branches and all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sim import journal
+from sim.diagnostics import SimError
+from sim.engine import Game
+from sim.loader import load_scenario
+
+MINI = Path(__file__).resolve().parent.parent / "docs" / "examples" / "mini.yaml"
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv(journal.DATA_DIR_ENV, str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return load_scenario(MINI)
+
+
+def test_data_dir_follows_the_environment(data_dir):
+    assert journal.data_dir() == data_dir
+    assert journal.journal_path("mini-peru").parent == data_dir / "journal"
+
+
+def test_a_recorded_game_is_restored_at_the_same_position(data_dir, mini):
+    game = Game(mini, seed=3, perspective="caracas")
+    game.choose("iapc")
+    path = journal.record(game, MINI)
+    assert path.is_file()
+    restored, warnings = journal.restore(journal.read_journal(path), mini)
+    assert warnings == []
+    assert restored.node.id == "terms"
+    assert restored.perspective == "caracas"
+    assert restored.seed == 3
+    assert [s.choice for s in restored.history()] == ["iapc"]
+
+
+def test_branches_survive_a_restore(data_dir, mini):
+    game = Game(mini, seed=0)
+    game.play("mfm")
+    game.undo()
+    game.choose("iapc")
+    game.choose("public_elections")
+    journal.record(game, MINI, blind=True, unsaved=False)
+    saved = journal.read_journal(journal.latest())
+    assert saved.blind and not saved.unsaved
+    restored, _ = journal.restore(saved, mini)
+    assert restored.node.id == "quiet_end"
+    firsts = sorted(leaf.path()[1].step.choice for leaf in restored.lines())
+    assert firsts == ["iapc", "mfm"]
+
+
+def test_latest_is_none_without_journals(data_dir):
+    assert journal.latest() is None
+    assert journal.latest("mini-peru") is None
+
+
+def test_a_damaged_journal_is_a_sim_error(data_dir, mini):
+    path = journal.journal_path("mini-peru")
+    path.parent.mkdir(parents=True)
+    path.write_text('{"format": "sim-journal", "version": 1}')
+    with pytest.raises(SimError) as err:
+        journal.read_journal(path)
+    assert "J003" in str(err.value)
+
+
+def test_a_journal_that_no_longer_applies_is_a_sim_error(data_dir, mini):
+    game = Game(mini)
+    game.choose("iapc")
+    saved = journal.snapshot(game, MINI)
+    step = saved.current.steps[0].model_copy(update={"choice": "nowhere"})
+    broken = saved.model_copy(update={"current": saved.current.model_copy(update={"steps": [step]})})
+    with pytest.raises(SimError) as err:
+        journal.restore(broken, mini)
+    assert "J004" in str(err.value)
