@@ -94,6 +94,9 @@ def _convert(node: yaml.Node, path: Path, out: Located, budget: _Budget, depth: 
     out.values[path] = _span(node)
     if isinstance(node, yaml.ScalarNode):
         return _scalar(node)
+    if not isinstance(node, yaml.ScalarNode) and node.tag not in ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"):
+        raise _Problem("Y003", f"unsupported YAML tag {node.tag!r}", node,
+                       "remove the tag; scenario files use plain lists and mappings")
     if isinstance(node, yaml.SequenceNode):
         return [_convert(child, path + (i,), out, budget, depth + 1) for i, child in enumerate(node.value)]
     if isinstance(node, yaml.MappingNode):
