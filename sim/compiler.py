@@ -6,8 +6,26 @@ import difflib
 from pathlib import Path
 
 from sim.diagnostics import Diagnostic
-from sim.expr import BOOL, FLOAT, INT, NUMERIC, EnumType, Env, ExprError, compile_expr, make_function
-from sim.model import BoolVariable, ChanceNode, DecisionNode, EndNode, EnumVariable, IntVariable, Scenario
+from sim.expr import (
+    BOOL,
+    FLOAT,
+    INT,
+    NUMERIC,
+    EnumType,
+    Env,
+    ExprError,
+    compile_expr,
+    make_function,
+)
+from sim.model import (
+    BoolVariable,
+    ChanceNode,
+    DecisionNode,
+    EndNode,
+    EnumVariable,
+    IntVariable,
+    Scenario,
+)
 from sim.runtime import CompiledScenario, Guard, Move, Node, build_state_model, content_hash
 from sim.sources import resolve_documents
 from sim.yamlsource import Located

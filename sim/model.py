@@ -5,14 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    field_validator,
+)
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 ScenarioId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
 Text = Annotated[str, Field(max_length=20_000)]
 ShortText = Annotated[str, Field(max_length=300)]
 Expr = Annotated[
-    Union[StrictBool, StrictInt, StrictFloat, Annotated[str, Field(min_length=1, max_length=2000)]],
+    StrictBool | StrictInt | StrictFloat | Annotated[str, Field(min_length=1, max_length=2000)],
     Field(description="An expression in the scenario language (see docs/scenario-format.md)."),
 ]
 
@@ -69,14 +77,14 @@ class EnumVariable(_Variable):
     initial: Id
 
 
-Variable = Annotated[Union[IntVariable, BoolVariable, EnumVariable], Field(discriminator="type")]
+Variable = Annotated[IntVariable | BoolVariable | EnumVariable, Field(discriminator="type")]
 
 
 class Parameter(_Strict):
     """A named modelling assumption: a number with its reason, which analysis may vary."""
 
-    value: Union[StrictInt, StrictFloat]
-    range: tuple[Union[StrictInt, StrictFloat], Union[StrictInt, StrictFloat]] | None = Field(
+    value: StrictInt | StrictFloat
+    range: tuple[StrictInt | StrictFloat, StrictInt | StrictFloat] | None = Field(
         None, description="Plausible low and high values, used by sensitivity analysis."
     )
     label: ShortText = ""
@@ -93,7 +101,7 @@ class Objective(_Strict):
 class Perspective(_Strict):
     label: ShortText = ""
     description: Text = Field("", description="Whose view this weighting is.")
-    weights: dict[Id, Annotated[Union[StrictInt, StrictFloat], Field(ge=0, le=1000)]] = Field(
+    weights: dict[Id, Annotated[StrictInt | StrictFloat, Field(ge=0, le=1000)]] = Field(
         min_length=1, max_length=100
     )
 
@@ -119,7 +127,7 @@ class _Move(_Strict):
 class Option(_Move):
     """A choice open to the player at a decision node."""
 
-    guard: Union[Expr, Annotated[list[Expr], Field(max_length=20)], None] = Field(
+    guard: Expr | Annotated[list[Expr], Field(max_length=20)] | None = Field(
         None, description="Condition (or list of conditions, all required) for the option to be open."
     )
     locked_reason: Text | None = None
@@ -158,7 +166,7 @@ class EndNode(_Node):
     citations: list[Citation] = Field(default_factory=list, max_length=40)
 
 
-Node = Annotated[Union[DecisionNode, ChanceNode, EndNode], Field(discriminator="type")]
+Node = Annotated[DecisionNode | ChanceNode | EndNode, Field(discriminator="type")]
 
 
 class Line(_Strict):

@@ -88,7 +88,7 @@ def from_game(game: Game, player: str | None = None, extra: dict[int, dict] | No
                             scores={k: round(v, 6) for k, v in game.scores().items()})
     return Replay(scenario=ScenarioRef(id=sc.id, version=sc.model.version, hash=sc.content_hash),
                   seed=game.seed, perspective=game.perspective, player=player,
-                  created=dt.datetime.now(dt.timezone.utc).replace(microsecond=0), steps=steps, final=final)
+                  created=dt.datetime.now(dt.UTC).replace(microsecond=0), steps=steps, final=final)
 
 
 def dumps(replay: Replay) -> str:

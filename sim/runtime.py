@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, create_model
 
-from sim.model import ChanceNode, DecisionNode, EndNode, IntVariable, EnumVariable, Scenario
+from sim.model import ChanceNode, DecisionNode, EndNode, EnumVariable, IntVariable, Scenario
 
 StateTuple = tuple
 

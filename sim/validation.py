@@ -79,7 +79,7 @@ def diagnostics_from_validation(exc: ValidationError, located: Located, shown: s
         extra = loc[-1] if family == "missing" else None
         grouped.setdefault((path, family, extra), []).append(err)
     out: list[Diagnostic] = []
-    for (path, family, _), errs in grouped.items():
+    for (path, _family, _extra), errs in grouped.items():
         err = errs[0]
         loc = tuple(err["loc"])
         kind = err["type"]

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.engine import Game, GameError, draw
-from sim.replay import dumps, from_game, parse_replay, run_replay, save, load_replay
+from sim.replay import dumps, from_game, load_replay, parse_replay, run_replay, save
 
 PLAY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
