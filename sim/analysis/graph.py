@@ -46,13 +46,14 @@ class StateGraph:
         """The id of the k-th open move of position i."""
         return self.scenario.nodes[self.node[i]].moves[self.moves[i][k]].id
 
-    def count_paths(self) -> int:
-        """Number of distinct plays from the root to an end (counted, never enumerated)."""
-        paths = [0] * len(self.node)
+    def count_paths(self, i: int | None = None) -> int:
+        """Number of distinct plays from position i (default: the root) to an end, counted, never listed."""
+        i = self.root if i is None else i
+        paths = [0] * (i + 1)
         kind, children = self.kind, self.children
-        for i in range(len(paths)):
-            paths[i] = 1 if kind[i] == END else sum(paths[c] for c in children[i])
-        return paths[self.root]
+        for j in range(i + 1):
+            paths[j] = 1 if kind[j] == END else sum(paths[c] for c in children[j])
+        return paths[i]
 
 
 def _plans(sc: CompiledScenario) -> list[tuple]:
