@@ -248,6 +248,20 @@ class Compiler:
                 elif oid not in node.options:
                     self.error("R005", f"line '{lid}': node '{nid}' has no option '{oid}'", path,
                                _suggest(oid, node.options))
+            for nid, oid in line.outcomes.items():
+                path = ("lines", lid, "outcomes", nid)
+                node = self.sc.nodes.get(nid)
+                if not isinstance(node, ChanceNode):
+                    self.error("R005", f"line '{lid}': '{nid}' is not a chance node", path,
+                               _suggest(nid, [k for k, n in self.sc.nodes.items() if isinstance(n, ChanceNode)]),
+                               key=True)
+                elif oid not in node.outcomes:
+                    self.error("R005", f"line '{lid}': chance node '{nid}' has no outcome '{oid}'", path,
+                               _suggest(oid, node.outcomes))
+            for nid in line.notes:
+                if nid not in self.sc.nodes:
+                    self.error("R001", f"line '{lid}' has a note for unknown node '{nid}'",
+                               ("lines", lid, "notes", nid), _suggest(nid, index), key=True)
 
 
 def iter_citations(sc: Scenario):

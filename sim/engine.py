@@ -215,7 +215,8 @@ class Game:
             raise GameError(f"option '{option_id}' is locked: {reason}")
         return self._advance(move, "decision", None, False, note, at)
 
-    def resolve(self, outcome_id: str | None = None, at: dt.datetime | None = None) -> Step:
+    def resolve(self, outcome_id: str | None = None, at: dt.datetime | None = None,
+                note: str | None = None) -> Step:
         """Resolve the current chance node by the seeded draw, or force a given outcome."""
         node = self.node
         if node.kind != "chance":
@@ -232,7 +233,7 @@ class Game:
             if probs[index][1] <= 0:
                 raise GameError(f"outcome '{outcome_id}' of '{node.id}' has probability 0 in this state")
             forced = index != pick([p for _, p in probs], draw(self.seed, self.position.depth, node.id))
-        return self._advance(node.moves[index], "chance", probs[index][1], forced, None, at)
+        return self._advance(node.moves[index], "chance", probs[index][1], forced, note, at)
 
     def play(self, option_id: str, note: str | None = None, at: dt.datetime | None = None) -> list[Step]:
         """Choose an option, then resolve the chance events that follow, up to the next decision or end."""

@@ -175,6 +175,15 @@ class Line(_Strict):
     label: ShortText = ""
     description: Text = ""
     choices: dict[Id, Id] = Field(default_factory=dict, max_length=5000)
+    outcomes: dict[Id, Id] = Field(
+        default_factory=dict, max_length=5000,
+        description="Chance node -> outcome that happened on this line (the historical record); "
+        "`sim run --line` forces them.",
+    )
+    notes: dict[Id, Text] = Field(
+        default_factory=dict, max_length=5000,
+        description="Node -> a note recorded with that step of the line's replay (e.g. the documents it rests on).",
+    )
 
 
 class Scenario(_Strict):

@@ -163,7 +163,7 @@ def run_replay(replay: Replay, scenario: CompiledScenario, verify: bool = True) 
             if rs.kind == "decision":
                 step = game.choose(rs.choice, note=rs.note, at=rs.at)
             else:
-                step = game.resolve(rs.choice, at=rs.at)
+                step = game.resolve(rs.choice, at=rs.at, note=rs.note)
         except GameError as exc:
             result.problem, result.problem_step = f"{where}: {exc}", i
             return result

@@ -175,3 +175,48 @@ def test_replay_of_older_scenario_applies_what_still_applies(example, write_vari
     assert "no option 'resume_now'" in result.problem
     assert result.warnings and "changed" in result.warnings[0]
     assert len(result.applied) == 1
+
+
+def test_reference_line_forces_its_outcomes_and_records_notes(write_variant):
+    from sim.lines import play_line
+    from sim.loader import load_scenario
+
+    path = write_variant("    choices: {proposal: iapc, terms: public_elections}",
+                         "    choices: {proposal: mfm, terms: resume_now}\n"
+                         "    outcomes: {votes: short}\n"
+                         "    notes: {votes: 'd421: the votes were short'}")
+    sc = load_scenario(path)
+    for seed in range(6):
+        game = Game(sc, seed=seed)
+        assert play_line(game, sc.model.lines["memo"]) is None
+        steps = game.history()
+        assert [s.choice for s in steps] == ["mfm", "short", "resume_now"]
+        assert steps[1].note == "d421: the votes were short"
+        assert run_replay(parse_replay(dumps(from_game(game)), "x"), sc).ok
+
+
+def test_reference_line_stops_at_a_locked_option(write_variant):
+    from sim.lines import play_line
+    from sim.loader import load_scenario
+
+    path = write_variant("    choices: {proposal: iapc, terms: public_elections}",
+                         "    choices: {proposal: mfm, terms: public_elections}\n    outcomes: {votes: short}")
+    game = Game(load_scenario(path))
+    assert "locked" in play_line(game, game.scenario.model.lines["memo"])
+
+
+@pytest.mark.parametrize("extra,code", [
+    ("    outcomes: {terms: short}", "R005"),
+    ("    outcomes: {votes: shrt}", "R005"),
+    ("    notes: {vote: x}", "R001"),
+])
+def test_bad_line_references_are_reported(write_variant, extra, code):
+    from sim.diagnostics import SimError
+    from sim.loader import load_scenario
+
+    path = write_variant("    choices: {proposal: iapc, terms: public_elections}",
+                         "    choices: {proposal: iapc, terms: public_elections}\n" + extra)
+    with pytest.raises(SimError) as info:
+        load_scenario(path)
+    assert [d.code for d in info.value.diagnostics] == [code]
+    assert info.value.diagnostics[0].line == len(path.read_text().splitlines())

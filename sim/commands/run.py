@@ -6,6 +6,7 @@ import sys
 
 from sim.diagnostics import Diagnostic, SimError
 from sim.engine import Game, GameError
+from sim.lines import play_line
 from sim.loader import load_scenario, resolve_scenario
 from sim.replay import dumps, from_game, save
 
@@ -18,6 +19,9 @@ def register(sub) -> None:
         "draw decides. Prints the line played; -o saves it as a replay file.")
     p.add_argument("scenario", metavar="SCENARIO")
     p.add_argument("--choose", default="", help="comma-separated option (or forced outcome) ids, in order")
+    p.add_argument("--line", metavar="NAME",
+                   help="follow the scenario's reference line NAME (e.g. memo, historical) instead of --choose, "
+                   "with its recorded outcomes and notes")
     p.add_argument("--seed", type=int, default=0, help="seed for chance events (default 0)")
     p.add_argument("--perspective", help="perspective recorded in the replay (default: the scenario's first)")
     p.add_argument("--player", help="player name recorded in the replay")
@@ -49,8 +53,16 @@ def run(args) -> int:
         raise SimError([Diagnostic("U001", "--seed must be zero or positive", "sim run")], usage=True)
     try:
         game = Game(scenario, seed=args.seed, perspective=args.perspective)
-        choices = [c.strip() for c in args.choose.split(",") if c.strip()]
-        messages = play_choices(game, choices)
+        if args.line:
+            lines = scenario.model.lines
+            if args.line not in lines:
+                raise SimError([Diagnostic("U002", f"scenario has no line '{args.line}'", str(path),
+                                           hint=f"its lines: {', '.join(lines) or 'none'}")], usage=True)
+            stopped = play_line(game, lines[args.line])
+            messages = [stopped] if stopped else []
+        else:
+            choices = [c.strip() for c in args.choose.split(",") if c.strip()]
+            messages = play_choices(game, choices)
     except GameError as exc:
         raise SimError([Diagnostic("G001", str(exc), str(path),
                                    hint="'sim replay' or the TUI shows the options open at each decision")]) from None
