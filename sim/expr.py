@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import difflib
 import math
+import re
 import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -83,6 +84,7 @@ class Compiled:
     parameters: set[str] = field(default_factory=set)
 
 
+_SIMPLE = re.compile(r"^(s\[\d+\]|-?[0-9][0-9.e+-]*|\(-[0-9][0-9.e+-]*\))$")
 FUNCTIONS = {"min": (2, 8), "max": (2, 8), "clamp": (3, 3), "abs": (1, 1), "round": (1, 1)}
 _BOOL_NAMES = {"true": True, "false": False, "True": True, "False": False}
 _COMPARE = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
@@ -149,6 +151,22 @@ class _Checker:
         self.env = env
         self.names: set[str] = set()
         self.parameters: set[str] = set()
+        self.temps = 0
+
+    def bind(self, src: str) -> tuple[str, str]:
+        """Evaluate a subexpression once: (first use, later uses), via a local temporary if not trivial."""
+        if _SIMPLE.match(src):
+            return src, src
+        name = f"_t{self.temps}"
+        self.temps += 1
+        return f"({name} := {src})", name
+
+    def pick(self, name: str, left: str, right: str) -> str:
+        """Inline two-argument min or max (same result as the builtin, without a call)."""
+        a, ar = self.bind(left)
+        b, br = self.bind(right)
+        op = "<=" if name == "min" else ">="
+        return f"({ar} if {a} {op} {b} else {br})"
 
     def fail(self, node: ast.AST, code: str, message: str, hint: str | None = None) -> None:
         raise ExprError(code, message, getattr(node, "col_offset", 0), hint)
@@ -351,7 +369,9 @@ class _Checker:
             types.append(t)
         t = FLOAT if FLOAT in types else INT
         if name == "clamp":
-            return f"min(max({args[0]}, {args[1]}), {args[2]})", t
+            return self.pick("min", self.pick("max", args[0], args[1]), args[2]), t
+        if name in ("min", "max") and len(args) == 2:
+            return self.pick(name, args[0], args[1]), t
         if name == "round":
             return f"_round({args[0]})", INT
         return f"{name}({', '.join(args)})", t

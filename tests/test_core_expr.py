@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sim.expr import BOOL, FLOAT, INT, EnumType, Env, ExprError, compile_expr
 
@@ -91,3 +93,17 @@ def test_generated_code_reads_only_the_state():
     c = compile_expr("clamp(x + k, 0, 4) if stance == iapc else 0", ENV, (INT,), "test")
     assert "__" not in c.python and c.names == {"x", "stance"} and c.parameters == {"k"}
     assert c.fn.__globals__["__builtins__"] == {}
+
+
+@given(x=st.integers(-50, 50), lo=st.integers(-20, 20), hi=st.integers(-20, 20))
+def test_inlined_functions_match_the_builtins(x, lo, hi):
+    state = (x, True, "none")
+    cases = {
+        f"clamp(x * 2 - 1, {lo}, {hi})": min(max(x * 2 - 1, lo), hi),
+        f"min(x, {lo}) + max({hi}, x - 3)": min(x, lo) + max(hi, x - 3),
+        f"clamp(clamp(x, {lo}, {hi}) + 1, min(x, {lo}), max(x, {hi}))":
+            min(max(min(max(x, lo), hi) + 1, min(x, lo)), max(x, hi)),
+        f"max(x, {lo}, {hi})": max(x, lo, hi),
+    }
+    for text, expected in cases.items():
+        assert compile_expr(text, ENV, (INT,), "test").fn(state) == expected, text
