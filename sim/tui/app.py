@@ -1,0 +1,164 @@
+"""The `sim play` application: picks the first screen, moves between screens, saves and quits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from sim.loader import load_scenario
+from sim.model import Citation
+from sim.replay import ReplayResult
+from sim.tui.projections import ProjectionCache
+from sim.tui.screens.briefing import BriefingScreen
+from sim.tui.screens.chance import ChanceScreen
+from sim.tui.screens.debrief import DebriefScreen
+from sim.tui.screens.dialogs import QuitScreen, TooSmallScreen
+from sim.tui.screens.help import HelpScreen
+from sim.tui.screens.picker import PickerScreen
+from sim.tui.screens.play import PlayScreen
+from sim.tui.screens.reader import ReaderScreen
+from sim.tui.screens.replay_viewer import ReplayScreen
+from sim.tui.session import Clock, Session, local_now
+
+MIN_WIDTH, MIN_HEIGHT = 80, 24
+
+
+@dataclass
+class Launch:
+    """What `sim play` was asked to open."""
+
+    scenarios: list[Path] = field(default_factory=list)
+    session: Session | None = None
+    resumed: bool = False
+    replay: ReplayResult | None = None
+    seed: int = 0
+    perspective: str | None = None
+    blind: bool = False
+    clock: Clock = local_now
+    notices: list[str] = field(default_factory=list)
+
+
+class SimApp(App[int]):
+    """Play a scenario, see each option's projected outcome before choosing, explore and replay lines."""
+
+    CSS_PATH = "sim.tcss"
+    TITLE = "sim"
+    BINDINGS = [
+        Binding("f1", "help", "Help"),
+        Binding("q", "request_quit", "Quit"),
+    ]
+
+    def __init__(self, launch: Launch):
+        super().__init__()
+        self.launch = launch
+        self.session = launch.session
+        self.cache = ProjectionCache()
+
+    def on_mount(self) -> None:
+        launch = self.launch
+        if launch.replay is not None:
+            self.title = launch.session.model.title
+            self.push_screen(ReplayScreen(launch.session, launch.replay))
+        elif self.session is not None:
+            self.title = self.session.model.title
+            self.push_screen(PlayScreen(self.session, self.cache) if launch.resumed else BriefingScreen(self.session))
+        else:
+            self.push_screen(PickerScreen(launch.scenarios))
+        for notice in launch.notices:
+            self.notify(notice, severity="warning", timeout=10)
+        self.call_after_refresh(self.check_size)
+
+    def on_resize(self) -> None:
+        self.check_size()
+
+    def check_size(self) -> None:
+        small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
+        covered = isinstance(self.screen, TooSmallScreen)
+        if small and not covered:
+            self.push_screen(TooSmallScreen(MIN_WIDTH, MIN_HEIGHT))
+        elif covered and not small:
+            self.pop_screen()
+
+    def open_scenario(self, path: Path) -> None:
+        """Load a scenario chosen in the picker (raises SimError) and show its briefing."""
+        launch = self.launch
+        scenario = load_scenario(path)
+        self.session = Session(scenario, path, seed=launch.seed, blind=launch.blind, clock=launch.clock,
+                               perspective=launch.perspective if launch.perspective in scenario.model.perspectives
+                               else None)
+        self.title = scenario.model.title
+        self.switch_screen(BriefingScreen(self.session))
+
+    def begin_play(self) -> None:
+        self.switch_screen(PlayScreen(self.session, self.cache))
+
+    def show_chance(self) -> None:
+        if not isinstance(self.screen, ChanceScreen):
+            self.push_screen(ChanceScreen(self.session))
+
+    def show_debrief(self) -> None:
+        if not isinstance(self.screen, DebriefScreen):
+            self.push_screen(DebriefScreen(self.session), self._after_debrief)
+
+    def _after_debrief(self, result: str | None) -> None:
+        if result == "branch" and isinstance(self.screen, PlayScreen):
+            self.screen.action_branch()
+
+    def open_reader(self, citation: Citation | None, doc: str | None = None) -> None:
+        if self.session is None:
+            return
+        if citation is None and doc is not None:
+            citation = Citation.model_construct(doc=doc, quote="")
+        self.push_screen(ReaderScreen(self.session, citation, self.session.unlocked_until()))
+
+    def save_replay(self) -> Path | None:
+        """Save the current line as a replay and say where it went."""
+        if self.session is None:
+            return None
+        try:
+            path = self.session.save_replay()
+        except OSError as exc:
+            self.notify(f"Could not save the replay: {exc}", severity="error", timeout=10)
+            return None
+        self.notify(f"Replay saved to {path} (check it with: sim replay --verify {path})", timeout=10)
+        return path
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen | TooSmallScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_request_quit(self) -> None:
+        if self.session is None or not self.session.unsaved or self.launch.replay is not None:
+            self.exit(0)
+            return
+        if not isinstance(self.screen, QuitScreen):
+            self.push_screen(QuitScreen(), self._after_quit_question)
+
+    def _after_quit_question(self, choice: str | None) -> None:
+        if choice == "save" and self.save_replay() is not None:
+            self.exit(0)
+        elif choice == "quit":
+            self.exit(0)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if self.session is None or self.launch.replay is not None:
+            return
+        for pid, perspective in self.session.model.perspectives.items():
+            if isinstance(screen, PlayScreen):
+                yield SystemCommand(f"Perspective: {perspective.label or pid}",
+                                    "Score and rank the options under this perspective",
+                                    lambda pid=pid: screen.set_perspective(pid))
+        for doc_id, doc, _ in self.session.documents(self.session.unlocked_until()):
+            yield SystemCommand(f"Read {doc_id}: {doc.title}", "Open this document in the source reader",
+                                lambda doc_id=doc_id: self.open_reader(None, doc=doc_id))
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if binding.description and active.node is screen:
+                yield SystemCommand(binding.description, f"Same as the key {self.get_key_display(binding)}",
+                                    lambda action=binding.action: screen.run_action(action))

@@ -1,0 +1,215 @@
+"""The play screen: the decision, its options and what each is projected to do, the state, the lines, the log."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, TabbedContent, TabPane, Tree
+from textual.worker import Worker, WorkerState
+
+from sim.engine import GameError
+from sim.tui import projections
+from sim.tui.projections import Key, ProjectionCache, Projections
+from sim.tui.session import Session
+from sim.tui.widgets.dashboard import Dashboard
+from sim.tui.widgets.decision import DecisionHeader
+from sim.tui.widgets.details import OptionDetails
+from sim.tui.widgets.events import EventLog
+from sim.tui.widgets.lines import LinesTree
+from sim.tui.widgets.options import OptionsList
+
+
+class PlayScreen(Screen):
+    """One decision at a time; the highlighted option's effects and projection update as the cursor moves."""
+
+    HELP = """\
+**Play.** Top left: the date, the decision and its briefing. Below it, the options: locked ones
+are struck through with the reason. Unless projections are hidden, each open option shows its
+rank and projected value under the chosen perspective.
+
+The panel below the options describes the highlighted option: what it changes at once, the
+chance event it leads to with the probabilities, the **model's projection** (expected final
+score on each objective, the spread, the endings it leads to: a projection, not a fact), and
+the passages of the sources it rests on.
+
+On the right: **State** (every variable with its history as a sparkline), **Lines** (the tree
+of explored lines; Enter jumps to a position, and choosing differently there starts a branch)
+and **Log** (every change, naming its cause).
+"""
+
+    BINDINGS = [
+        Binding("u", "undo", "Undo"),
+        Binding("b", "branch", "Branch"),
+        Binding("p", "toggle_projections", "Projections"),
+        Binding("v", "next_perspective", "Perspective"),
+        Binding("c", "next_policy", "Policy", show=False),
+        Binding("s", "save", "Save replay"),
+        Binding("o", "sources", "Sources"),
+        Binding("1", "side('state')", "State tab", show=False),
+        Binding("2", "side('lines')", "Lines tab", show=False),
+        Binding("3", "side('log')", "Log tab", show=False),
+    ]
+
+    def __init__(self, session: Session, cache: ProjectionCache | None = None):
+        super().__init__()
+        self.session = session
+        self.cache = cache or ProjectionCache()
+        self.policies = projections.policies(session.scenario)
+        self.policy = self.policies[0]
+        self.computing: Key | None = None
+
+    def compose(self):
+        yield Header()
+        with Horizontal(id="play"):
+            with Vertical(id="left"):
+                with VerticalScroll(id="decision-scroll", can_focus=False):
+                    yield DecisionHeader(id="decision")
+                yield OptionsList(id="options")
+                yield OptionDetails(id="details")
+            with TabbedContent(id="side", initial="state"):
+                with TabPane("State", id="state"):
+                    yield Dashboard(self.session, id="dashboard")
+                with TabPane("Lines", id="lines"):
+                    yield LinesTree(self.session, id="lines-tree")
+                with TabPane("Log", id="log"):
+                    with VerticalScroll(id="log-scroll"):
+                        yield EventLog(self.session, id="events")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_all()
+        self.query_one(OptionsList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_all()
+
+    @property
+    def key(self) -> Key:
+        game = self.session.game
+        return Key(game.position.node, game.position.state, self.session.perspective, self.policy)
+
+    def projections(self) -> Projections | None:
+        if self.session.blind:
+            return None
+        return self.cache.get(self.key)
+
+    def update_subtitle(self) -> None:
+        model = self.session.model
+        label = model.perspectives[self.session.perspective].label or self.session.perspective
+        shown = "projections hidden" if self.session.blind else f"policy: {self.policy}"
+        self.sub_title = f"{label} · {shown}"
+
+    def refresh_all(self) -> None:
+        """Redraw everything from the session; hand off to the chance or debrief screen when due."""
+        game = self.session.game
+        if game.is_over():
+            self.app.show_debrief()
+            return
+        if game.node.kind == "chance":
+            self.app.show_chance()
+            return
+        self.update_subtitle()
+        self.query_one(DecisionHeader).show(game.node)
+        self.query_one(OptionsList).show(game.legal_options(), self.projections())
+        self.show_details()
+        self.query_one(Dashboard).refresh_values()
+        self.query_one(LinesTree).rebuild()
+        self.query_one(EventLog).refresh_events()
+        self.query_one("#log-scroll").scroll_end(animate=False)
+        self.request_projections()
+
+    def show_details(self) -> None:
+        option_id = self.query_one(OptionsList).highlighted_id
+        self.query_one(OptionDetails).show(self.session, option_id, self.projections(), self.policy)
+
+    def request_projections(self) -> None:
+        """Compute this position's projections in a worker thread, one at a time, unless cached or hidden."""
+        if self.session.blind or self.session.game.node.kind != "decision" or self.cache.get(self.key):
+            return
+        if self.computing is not None:
+            return
+        key, scenario = self.key, self.session.scenario
+        self.computing = key
+        self.run_worker(lambda: projections.compute(scenario, key), thread=True, group="projections",
+                        name="projections")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "projections" or not event.worker.is_finished:
+            return
+        self.computing = None
+        if event.state == WorkerState.SUCCESS:
+            self.cache.put(event.worker.result)
+        found = self.cache.get(self.key)
+        if found is None and event.state == WorkerState.SUCCESS:
+            self.request_projections()
+        elif self.session.game.node.kind == "decision":
+            self.query_one(OptionsList).show(self.session.game.legal_options(), self.projections())
+            self.show_details()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.show_details()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        try:
+            self.session.choose(event.option.id)
+        except GameError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.refresh_all()
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        if event.node.data is None:
+            return
+        self.session.goto(event.node.data)
+        self.refresh_all()
+        if not self.session.game.is_over():
+            self.query_one(OptionsList).focus()
+
+    def action_undo(self) -> None:
+        if self.session.undo():
+            self.notify("Back to before your last decision; the line you left stays in the Lines tab.")
+            self.refresh_all()
+        else:
+            self.notify("Nothing to undo: this is the start.", severity="warning")
+
+    def action_branch(self) -> None:
+        self.query_one(TabbedContent).active = "lines"
+        self.query_one(LinesTree).focus()
+        self.notify("Pick a position in the tree and press Enter; a different choice there starts a new line.")
+
+    def action_side(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    def action_toggle_projections(self) -> None:
+        self.session.set_blind(not self.session.blind)
+        self.notify("Projections hidden: blind play." if self.session.blind else "Projections shown.")
+        self.refresh_all()
+
+    def action_next_perspective(self) -> None:
+        ids = list(self.session.model.perspectives)
+        self.set_perspective(ids[(ids.index(self.session.perspective) + 1) % len(ids)])
+
+    def set_perspective(self, perspective: str) -> None:
+        self.session.set_perspective(perspective)
+        label = self.session.model.perspectives[perspective].label or perspective
+        self.notify(f"Perspective: {label}. Options re-ranked under its weights.")
+        self.refresh_all()
+
+    def action_next_policy(self) -> None:
+        if len(self.policies) < 2:
+            self.notify(f"The analysis offers one continuation policy: {self.policy}.")
+            return
+        self.policy = self.policies[(self.policies.index(self.policy) + 1) % len(self.policies)]
+        self.refresh_all()
+
+    def action_save(self) -> None:
+        self.app.save_replay()
+
+    def action_sources(self) -> None:
+        option_id = self.query_one(OptionsList).highlighted_id
+        citation = None
+        if option_id is not None:
+            citations = self.session.game.node.move(option_id).model.citations
+            citation = citations[0] if citations else None
+        self.app.open_reader(citation)

@@ -1,0 +1,46 @@
+"""Small helpers that turn scenario values into display text (`Content`, so scenario text is never markup)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.content import Content
+
+PROJECTION_LABEL = "Model projection"
+
+
+def date(d: dt.date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def value(v: object) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    return str(v)
+
+
+def number(v: float) -> str:
+    return f"{v:.1f}"
+
+
+def change(label: str, old: object, new: object) -> Content:
+    return Content.assemble((label, "bold"), f": {value(old)} → {value(new)}")
+
+
+def heading(title: str) -> Content:
+    return Content.styled(title, "bold $accent")
+
+
+def lines(parts: list[Content | str]) -> Content:
+    return Content("\n").join(parts)
+
+
+def percent(p: float) -> str:
+    return "?" if p != p else f"{p:.0%}"
+
+
+def bar(p: float, width: int = 10) -> str:
+    if p != p:
+        return " " * width
+    filled = round(max(0.0, min(1.0, p)) * width)
+    return "█" * filled + "░" * (width - filled)

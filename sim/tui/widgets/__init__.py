@@ -1,0 +1,1 @@
+"""Widgets of the TUI: each shows one part of a session and holds no game logic."""

@@ -1,0 +1,99 @@
+"""What the highlighted option would do: immediate effects, chance that follows, projection, sources."""
+
+from __future__ import annotations
+
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from sim.tui import text
+from sim.tui.projections import Projections
+from sim.tui.session import Preview, Session
+
+QUOTE_CHARS = 220
+
+
+def effects_section(session: Session, preview: Preview) -> list[Content | str]:
+    out: list[Content | str] = [text.heading("Immediate effects")]
+    if preview.problem:
+        return out + [Content.styled(f"cannot be applied here: {preview.problem}", "$text-error")]
+    variables = session.model.variables
+    out += [text.change(variables[n].label or n, old, new) for n, old, new in preview.changes]
+    if not preview.changes:
+        out.append(Content.styled("no immediate change to the state", "italic"))
+    return out
+
+
+def chance_section(session: Session, preview: Preview) -> list[Content | str]:
+    if preview.next_kind != "chance":
+        return []
+    node = session.scenario.node(preview.next_node)
+    out: list[Content | str] = ["", text.heading(f"Then, by chance: {node.model.title or node.id}")]
+    for _, label, p in preview.outcomes:
+        out.append(Content.assemble(f"{text.percent(p):>4} ", (text.bar(p, 8), "$accent"), f" {label}"))
+    return out
+
+
+def projection_section(session: Session, option_id: str, found: Projections | None,
+                       policy: str) -> list[Content | str]:
+    perspective = session.model.perspectives[session.perspective].label or session.perspective
+    title = f"{text.PROJECTION_LABEL} (policy: {policy}; perspective: {perspective})"
+    out: list[Content | str] = ["", text.heading(title)]
+    if session.blind:
+        return out + [Content.styled("hidden: blind play (p shows projections)", "italic")]
+    if found is None:
+        return out + [Content.styled("computing…", "italic")]
+    if found.error:
+        return out + [Content.styled(found.error, "italic")]
+    p = found.options.get(option_id)
+    if p is None:
+        return out + [Content.styled("no projection for this option", "italic")]
+    objectives = session.model.objectives
+    for oid, score in p.expected.items():
+        label = objectives[oid].label if oid in objectives else oid
+        out.append(f"  {label}: {text.number(score)} (expected)")
+    out.append(Content.assemble(("  Weighted value: ", "bold"),
+                                f"{text.number(p.value)} ± {text.number(p.stdev)}",
+                                f"  (range {text.number(p.worst)} to {text.number(p.best)})"))
+    if p.regret:
+        out.append(f"  Regret against the best option: {text.number(p.regret)}")
+    endings = sorted(p.endings.items(), key=lambda kv: -kv[1])
+    for end_id, prob in endings[:4]:
+        node = session.scenario.node(end_id)
+        out.append(f"  {text.percent(prob):>4} ends in: {node.model.title or end_id}")
+    return out
+
+
+def sources_section(session: Session, citations) -> list[Content | str]:
+    if not citations:
+        return []
+    docs = session.model.sources.documents
+    out: list[Content | str] = ["", text.heading("Sources (o opens the reader)")]
+    for c in citations:
+        doc = docs.get(c.doc)
+        title = f"{c.doc}: {doc.title}" if doc else c.doc
+        quote = c.quote if len(c.quote) <= QUOTE_CHARS else c.quote[:QUOTE_CHARS] + "…"
+        out.append(Content.assemble((title, "bold"), "\n", (f"“{quote}”", "italic")))
+    return out
+
+
+class OptionDetails(VerticalScroll, can_focus=False):
+    """The highlighted option's effects, the chance after it, its projection and its sources."""
+
+    def compose(self):
+        yield Static(id="details-body")
+
+    def show(self, session: Session, option_id: str | None, found: Projections | None, policy: str) -> None:
+        body = self.query_one("#details-body", Static)
+        if option_id is None:
+            body.update(Content.styled("No option is open.", "italic"))
+            return
+        move = session.game.node.move(option_id)
+        preview = session.preview(option_id)
+        parts = effects_section(session, preview)
+        if move.model.description:
+            parts = [move.model.description.strip(), ""] + parts
+        parts += chance_section(session, preview)
+        parts += projection_section(session, option_id, found, policy)
+        parts += sources_section(session, move.model.citations)
+        body.update(text.lines(parts))

@@ -1,0 +1,42 @@
+"""The options of the current decision: open ones ranked by projected value, locked ones dimmed with the reason."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from sim.engine import OptionStatus
+from sim.tui.projections import Projections
+
+
+def option_prompt(status: OptionStatus, found: Projections | None) -> Content:
+    """One option's line: its label, and its projected rank and value unless projections are hidden."""
+    if not status.legal:
+        return Content.assemble((status.label, "strike"), "\n", (f"  locked: {status.reason}", "italic"))
+    rank = found.rank(status.id) if found is not None else None
+    if rank is None:
+        return Content(status.label)
+    projected = found.options[status.id]
+    return Content.assemble((f"#{rank} {projected.value:5.1f} ", "bold $text-accent"), status.label)
+
+
+class OptionsList(OptionList):
+    """Arrows move, Enter takes the highlighted option."""
+
+    BINDINGS = [("enter", "select", "Choose option")]
+
+    def show(self, statuses: list[OptionStatus], found: Projections | None) -> None:
+        """Fill the list, keeping the highlighted option where it is when the options are the same."""
+        keep = self.highlighted_option.id if self.highlighted_option is not None else None
+        ids = [s.id for s in statuses]
+        self.set_options([Option(option_prompt(s, found), id=s.id, disabled=not s.legal) for s in statuses])
+        if keep in ids and statuses[ids.index(keep)].legal:
+            self.highlighted = ids.index(keep)
+        else:
+            self.highlighted = next((i for i, s in enumerate(statuses) if s.legal), None)
+
+    @property
+    def highlighted_id(self) -> str | None:
+        option = self.highlighted_option
+        return option.id if option is not None else None
