@@ -76,7 +76,7 @@ def to_efg(sc: CompiledScenario, weighting: Weighting, limit: int = TREE_LIMIT) 
 
 
 def _best_moves(sc: CompiledScenario, weighting: Weighting | None) -> set[tuple[int, int, int]]:
-    """(node index, move index, next node index) best play takes somewhere on its own path from the start."""
+    """(node index, move index, next node index) of the steps play can take under best play from the start."""
     if weighting is None:
         return set()
     try:
@@ -84,8 +84,13 @@ def _best_moves(sc: CompiledScenario, weighting: Weighting | None) -> set[tuple[
     except AnalysisError:
         return set()
     sol = solve(graph, weighting)
-    return {(graph.node[j], graph.moves[j][sol.choice[j]], graph.node[graph.children[j][sol.choice[j]]])
-            for j in sol.reach(graph.root) if graph.kind[j] == DECISION}
+    out = set()
+    for j in sol.reach(graph.root):
+        if graph.kind[j] == END:
+            continue
+        taken = [sol.choice[j]] if graph.kind[j] == DECISION else range(len(graph.children[j]))
+        out.update((graph.node[j], graph.moves[j][k], graph.node[graph.children[j][k]]) for k in taken)
+    return out
 
 
 def _edges(sc: CompiledScenario):
@@ -116,7 +121,7 @@ def to_dot(sc: CompiledScenario, weighting: Weighting | None = None) -> str:
     best = _best_moves(sc, weighting)
     out = [f"digraph {_dot_string(sc.id)} {{", "  rankdir=LR;", '  node [fontname="Helvetica"];',
            '  edge [fontname="Helvetica", fontsize=10];',
-           f"  label={_dot_string(sc.model.title + (f' (bold: best play, {weighting.label})' if best else ''))};"]
+           f"  label={_dot_string(sc.model.title + (f' (bold: best play under {weighting.label})' if best else ''))};"]
     for node in sc.nodes:
         style = ', style="rounded,filled", fillcolor="#eeeeee"' if node.kind == "end" else ""
         label = _dot_string((node.model.title or node.id) + "\n(" + node.id + ")")
