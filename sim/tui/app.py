@@ -18,12 +18,11 @@ from sim.tui.screens.briefing import BriefingScreen
 from sim.tui.screens.chance import ChanceScreen
 from sim.tui.screens.debrief import DebriefScreen
 from sim.tui.screens.dialogs import QuitScreen, TooSmallScreen
-from sim.tui.screens.help import HelpScreen
-from sim.tui.screens.picker import PickerScreen
 from sim.tui.screens.play import PlayScreen
-from sim.tui.screens.reader import ReaderScreen
-from sim.tui.screens.replay_viewer import ReplayScreen
 from sim.tui.session import Clock, Session, local_now
+
+# The help, reader, picker and replay screens import heavier widgets (Markdown, TextArea); they are
+# imported when first shown, to keep the cold start short.
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
@@ -62,12 +61,16 @@ class SimApp(App[int]):
     def on_mount(self) -> None:
         launch = self.launch
         if launch.replay is not None:
+            from sim.tui.screens.replay_viewer import ReplayScreen
+
             self.title = launch.session.model.title
             self.push_screen(ReplayScreen(launch.session, launch.replay))
         elif self.session is not None:
             self.title = self.session.model.title
             self.push_screen(PlayScreen(self.session, self.cache) if launch.resumed else BriefingScreen(self.session))
         else:
+            from sim.tui.screens.picker import PickerScreen
+
             self.push_screen(PickerScreen(launch.scenarios))
         for notice in launch.notices:
             self.notify(notice, severity="warning", timeout=10)
@@ -110,6 +113,8 @@ class SimApp(App[int]):
             self.screen.action_branch()
 
     def open_reader(self, citation: Citation | None, doc: str | None = None) -> None:
+        from sim.tui.screens.reader import ReaderScreen
+
         if self.session is None:
             return
         if citation is None and doc is not None:
@@ -129,6 +134,8 @@ class SimApp(App[int]):
         return path
 
     def action_help(self) -> None:
+        from sim.tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen | TooSmallScreen):
             self.push_screen(HelpScreen(self.screen))
 
