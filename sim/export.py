@@ -37,7 +37,7 @@ def _rational(f: Fraction) -> str:
 def tree_size(graph: StateGraph) -> int:
     """Nodes of the game tree the graph unfolds into (counted, not built)."""
     size = [0] * len(graph)
-    for i in range(len(graph)):
+    for i in graph.order:
         size[i] = 1 + sum(size[c] for c in graph.children[i])
     return size[graph.root]
 

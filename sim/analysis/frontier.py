@@ -61,7 +61,7 @@ def _exact(graph: StateGraph, i: int) -> list[tuple[tuple, object]]:
         raise _TooMany(f"more than {EXACT_POSITIONS:,} positions")
     sets: dict[int, list] = {}
     zero = (0.0,) * len(graph.scenario.objectives)
-    for j in sorted(reach):
+    for j in graph.children_first(reach):
         kind = graph.kind[j]
         if kind == END:
             sets[j] = [(graph.scores[j], None)]

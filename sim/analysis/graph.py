@@ -1,7 +1,7 @@
 """The graph of distinct (node, state) pairs reachable from a position, each expanded once.
 
-Ids are numbered so that every successor has a smaller id than its predecessor: a backward
-pass is `for i in range(n)`, a forward pass runs ids downwards.
+Positions are numbered in the order they are found (the root is 0). `order` lists them children
+first, so a backward pass is `for i in graph.order` and a forward pass runs it in reverse.
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ class StateGraph:
     scores: list[tuple[float, ...] | None]
     index: dict[tuple[int, tuple], int]
     root: int
+    order: list[int]
     warnings: list[str] = field(default_factory=list)
+    _rank: list[int] | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.node)
@@ -46,24 +48,38 @@ class StateGraph:
         """The id of the k-th open move of position i."""
         return self.scenario.nodes[self.node[i]].moves[self.moves[i][k]].id
 
+    @property
+    def rank(self) -> list[int]:
+        """Position of each id in `order` (a successor always ranks lower than its predecessors)."""
+        if self._rank is None:
+            rank = [0] * len(self.order)
+            for r, i in enumerate(self.order):
+                rank[i] = r
+            self._rank = rank
+        return self._rank
+
+    def children_first(self, ids) -> list[int]:
+        """Some ids sorted so that successors come before predecessors."""
+        return sorted(ids, key=self.rank.__getitem__)
+
     def count_paths(self, i: int | None = None) -> int:
         """Number of distinct plays from position i (default: the root) to an end, counted, never listed."""
         i = self.root if i is None else i
-        paths = [0] * (i + 1)
+        paths = [0] * len(self.order)
         kind, children = self.kind, self.children
-        for j in range(i + 1):
+        for j in self.order:
             paths[j] = 1 if kind[j] == END else sum(paths[c] for c in children[j])
         return paths[i]
 
 
 def _plans(sc: CompiledScenario) -> list[tuple]:
-    """Per scenario node: its kind and, per move, (guards, effect, fixed target, routes, probability)."""
+    """Per scenario node: its kind and, per move, (index, guards, effect, fixed target, routes, probability)."""
     plans = []
     for node in sc.nodes:
         moves = []
         for m in node.moves:
             fixed = m.routes[0][1] if len(m.routes) == 1 and m.routes[0][0] is None else -1
-            moves.append((tuple(g.fn for g in m.guards), m.effect, fixed, tuple(m.routes), m.probability))
+            moves.append((len(moves), tuple(g.fn for g in m.guards), m.effect, fixed, tuple(m.routes), m.probability))
         plans.append((KINDS[node.kind], tuple(moves)))
     return plans
 
@@ -104,106 +120,142 @@ def settle(raw: list[float]) -> list[float]:
     return out
 
 
+def _successors_careful(sc: CompiledScenario, plans: list, n: int, s: tuple) -> tuple:
+    """Open moves, child keys and raw probabilities of (n, s), with every failure explained."""
+    kind, plan = plans[n]
+    taken, keys, raw = [], [], []
+    for k, guards, effect, fixed, routes, probability in plan:
+        try:
+            if kind == DECISION:
+                if not _open(guards, s):
+                    continue
+            else:
+                p = float(probability(s))
+                if p <= 0:
+                    continue
+                raw.append(p)
+            s2 = effect(s) if effect is not None else s
+            n2 = fixed if fixed >= 0 else _route(routes, s2, f"'{sc.nodes[n].moves[k].id}'")
+        except (ArithmeticError, EvaluationError) as exc:
+            raise AnalysisError(f"'{sc.nodes[n].moves[k].id}' at '{sc.nodes[n].id}' cannot be evaluated in state "
+                                f"{sc.state_dict(s)}: {exc}", code="A003") from None
+        taken.append(k)
+        keys.append((n2, s2))
+    return taken, keys, raw
+
+
+def _scores(sc: CompiledScenario, n: int, s: tuple) -> tuple[float, ...]:
+    try:
+        return tuple(float(fn(s)) for _, fn in sc.objectives)
+    except ArithmeticError as exc:
+        raise AnalysisError(f"a score of ending '{sc.nodes[n].id}' cannot be computed in state "
+                            f"{sc.state_dict(s)}: {exc}", code="A003") from None
+
+
 def expand(sc: CompiledScenario, node: int | None = None, state: tuple | None = None,
            limit: int = DEFAULT_LIMIT) -> StateGraph:
-    """Expand every distinct (node, state) reachable from a position (default: the start)."""
+    """Expand every distinct (node, state) reachable from a position (default: the start), each once."""
     node = sc.start if node is None else node
     state = sc.initial if state is None else tuple(state)
     if not 0 <= node < len(sc.nodes):
-        raise AnalysisError(f"node index {node} is not a node of '{sc.id}'")
+        raise AnalysisError(f"node index {node} is not a node of '{sc.id}'", code="A010")
     if len(state) != len(sc.var_names) or not sc.in_domain(state):
-        raise AnalysisError(f"state {state!r} is not a state of '{sc.id}' (variables: {', '.join(sc.var_names)})")
+        raise AnalysisError(f"state {state!r} is not a state of '{sc.id}' (variables: {', '.join(sc.var_names)})",
+                            code="A010")
     plans = _plans(sc)
-    objectives = [fn for _, fn in sc.objectives]
     in_domain = sc.in_domain
-    root_key = (node, state)
-    index = {root_key: 0}
-    keys = [root_key]
+    keys = [(node, state)]
+    index = {keys[0]: 0}
     kinds: list[int] = []
     moves: list[tuple] = []
     children: list[tuple] = []
     probs: list[tuple | None] = []
-    scores: list[tuple | None] = []
     unsettled: set[int] = set()
     shared: dict[tuple, tuple] = {}
-    i = 0
-    while i < len(keys):
-        n, s = keys[i]
+    for n, s in keys:
         kind, plan = plans[n]
         kinds.append(kind)
         if kind == END:
-            try:
-                scores.append(tuple(float(f(s)) for f in objectives))
-            except ArithmeticError as exc:
-                raise AnalysisError(f"a score of ending '{sc.nodes[n].id}' cannot be computed in state "
-                                    f"{sc.state_dict(s)}: {exc}") from None
             moves.append(())
             children.append(())
             probs.append(None)
-            i += 1
             continue
-        scores.append(None)
         taken, kids, raw = [], [], []
         try:
-            for k, (guards, effect, fixed, routes, probability) in enumerate(plan):
-                if kind == DECISION:
-                    if guards and not _open(guards, s):
-                        continue
-                else:
-                    p = float(probability(s))
-                    if p <= 0:
-                        continue
-                    raw.append(p)
-                s2 = effect(s) if effect is not None else s
-                n2 = fixed if fixed >= 0 else _route(routes, s2, f"'{sc.nodes[n].moves[k].id}'")
-                key = (n2, s2)
+            if kind == DECISION:
+                for k, guards, effect, fixed, routes, _ in plan:
+                    for g in guards:
+                        if not g(s):
+                            break
+                    else:
+                        s2 = effect(s) if effect is not None else s
+                        key = (fixed if fixed >= 0 else _route(routes, s2, ""), s2)
+                        j = index.get(key)
+                        if j is None:
+                            if not in_domain(s2):
+                                raise AnalysisError(_out_of_range(sc, n, k, s, s2), code="A003")
+                            j = index[key] = len(keys)
+                            keys.append(key)
+                        taken.append(k)
+                        kids.append(j)
+            else:
+                for k, _, effect, fixed, routes, probability in plan:
+                    p = probability(s)
+                    if p > 0:
+                        s2 = effect(s) if effect is not None else s
+                        key = (fixed if fixed >= 0 else _route(routes, s2, ""), s2)
+                        j = index.get(key)
+                        if j is None:
+                            if not in_domain(s2):
+                                raise AnalysisError(_out_of_range(sc, n, k, s, s2), code="A003")
+                            j = index[key] = len(keys)
+                            keys.append(key)
+                        taken.append(k)
+                        kids.append(j)
+                        raw.append(float(p))
+        except (ArithmeticError, EvaluationError):
+            taken, new_keys, raw = _successors_careful(sc, plans, n, s)
+            kids = []
+            for k, key in zip(taken, new_keys, strict=True):
                 j = index.get(key)
                 if j is None:
-                    if not in_domain(s2):
-                        raise AnalysisError(_out_of_range(sc, n, k, s, s2), code="A003")
+                    if not in_domain(key[1]):
+                        raise AnalysisError(_out_of_range(sc, n, k, s, key[1]), code="A003") from None
                     j = index[key] = len(keys)
                     keys.append(key)
-                    if len(keys) > limit:
-                        raise AnalysisError(f"more than {limit:,} distinct positions are reachable; "
-                                            f"analysis stopped", code="A004",
-                                            hint="analyse from a later position (--from REPLAY)")
-                taken.append(k)
                 kids.append(j)
-        except (ArithmeticError, EvaluationError) as exc:
-            raise AnalysisError(f"'{sc.nodes[n].id}' cannot be expanded in state {sc.state_dict(s)}: {exc}",
-                                code="A003") from None
         if not kids:
             what = "no open option" if kind == DECISION else "no outcome with a positive probability"
             raise AnalysisError(f"'{sc.nodes[n].id}' has {what} in state {sc.state_dict(s)}: play would stop there",
                                 code="A002")
+        if len(keys) > limit:
+            raise AnalysisError(f"more than {limit:,} distinct positions are reachable; analysis stopped",
+                                code="A004", hint="analyse from a later position (--from REPLAY)")
         if kind == CHANCE:
-            if abs(sum(raw) - 1.0) > PROBABILITY_TOLERANCE:
-                unsettled.add(n)
-            settled = settle(raw)
-            keep = [x for x in range(len(kids)) if settled[x] > 0]
-            taken, kids = [taken[x] for x in keep], [kids[x] for x in keep]
-            probs.append(tuple(settled[x] for x in keep))
+            total = sum(raw)
+            if abs(total - 1.0) > 1e-12:
+                if abs(total - 1.0) > PROBABILITY_TOLERANCE:
+                    unsettled.add(n)
+                settled = settle(raw)
+                keep = [x for x in range(len(kids)) if settled[x] > 0]
+                taken, kids, raw = [taken[x] for x in keep], [kids[x] for x in keep], [settled[x] for x in keep]
+            probs.append(tuple(raw))
         else:
             probs.append(None)
         t = tuple(taken)
         moves.append(shared.setdefault(t, t))
         children.append(tuple(kids))
-        i += 1
-    graph = _renumber(sc, keys, kinds, moves, children, probs, scores)
+    order = _children_first(sc, keys, children)
+    graph = StateGraph(sc, [k[0] for k in keys], [k[1] for k in keys], kinds, moves, children, probs,
+                       [_scores(sc, n, s) if kind == END else None for (n, s), kind in zip(keys, kinds, strict=True)],
+                       index, root=0, order=order)
     graph.warnings = [f"the probabilities of '{sc.nodes[n].id}' do not sum to 1 in some states; "
                       f"they are taken as the engine draws them" for n in sorted(unsettled)]
     return graph
 
 
-def _out_of_range(sc: CompiledScenario, n: int, k: int, s: tuple, s2: tuple) -> str:
-    move = sc.nodes[n].moves[k]
-    bad = [f"{name} = {v!r}" for name, v, old in zip(sc.var_names, s2, s, strict=True) if v != old]
-    return (f"'{move.id}' at '{sc.nodes[n].id}' sets a variable outside its range in state "
-            f"{sc.state_dict(s)} ({', '.join(bad)})")
-
-
-def _topological(children: list[tuple]) -> tuple[list[int], list[int]]:
-    """Ids with every parent before its children, and the ids left over because of a cycle."""
+def _children_first(sc: CompiledScenario, keys: list, children: list[tuple]) -> list[int]:
+    """Ids ordered so that every position comes after all its successors; a cycle is an error."""
     indegree = [0] * len(children)
     for kids in children:
         for c in kids:
@@ -214,7 +266,13 @@ def _topological(children: list[tuple]) -> tuple[list[int], list[int]]:
             indegree[c] -= 1
             if indegree[c] == 0:
                 order.append(c)
-    return order, [i for i, d in enumerate(indegree) if d > 0]
+    if len(order) < len(children):
+        loop = _cycle(children, [i for i, d in enumerate(indegree) if d > 0])
+        raise AnalysisError(f"the scenario can return to a position it has already been in: "
+                            f"{' -> '.join(sc.nodes[keys[j][0]].id for j in loop)}", code="A005",
+                            hint="a decision tree must always move forward; change a 'next' or an effect")
+    order.reverse()
+    return order
 
 
 def _cycle(children: list[tuple], among: list[int]) -> list[int]:
@@ -241,28 +299,8 @@ def _cycle(children: list[tuple], among: list[int]) -> list[int]:
     return []
 
 
-def _renumber(sc, keys, kinds, moves, children, probs, scores) -> StateGraph:
-    order, stuck = _topological(children)
-    if stuck:
-        loop = " -> ".join(sc.nodes[keys[j][0]].id for j in _cycle(children, stuck))
-        raise AnalysisError(f"the scenario can return to a position it has already been in: {loop}",
-                            code="A005", hint="a decision tree must always move forward; change a 'next' or an effect")
-    n = len(order)
-    new = [0] * n
-    for pos, old in enumerate(order):
-        new[old] = n - 1 - pos
-    rev = order[::-1]
-    state = [keys[o][1] for o in rev]
-    node = [keys[o][0] for o in rev]
-    return StateGraph(
-        scenario=sc,
-        node=node,
-        state=state,
-        kind=[kinds[o] for o in rev],
-        moves=[moves[o] for o in rev],
-        children=[tuple(new[c] for c in children[o]) for o in rev],
-        probs=[probs[o] for o in rev],
-        scores=[scores[o] for o in rev],
-        index={(node[i], state[i]): i for i in range(n)},
-        root=new[0],
-    )
+def _out_of_range(sc: CompiledScenario, n: int, k: int, s: tuple, s2: tuple) -> str:
+    move = sc.nodes[n].moves[k]
+    bad = [f"{name} = {v!r}" for name, v, old in zip(sc.var_names, s2, s, strict=True) if v != old]
+    return (f"'{move.id}' at '{sc.nodes[n].id}' sets a variable outside its range in state "
+            f"{sc.state_dict(s)} ({', '.join(bad)})")

@@ -145,7 +145,7 @@ def fallbacks_from(sol: Solution, i: int) -> dict[str, str]:
         return {}
     g = sol.graph
     out = {}
-    for j in sorted(sol.reach(i), reverse=True):
+    for j in reversed(g.children_first(sol.reach(i))):
         if j in sol.fallback:
             out.setdefault(g.node_id(j), sol.fallback[j])
     return out

@@ -19,7 +19,7 @@ REASONS = 3
 def reach_uniform(graph: StateGraph, i: int) -> dict[int, float]:
     """Probability of each position when every open option is equally likely, from position i."""
     out = {i: 1.0}
-    for j in range(i, -1, -1):
+    for j in reversed(graph.order):
         r = out.get(j)
         if not r:
             continue
@@ -106,13 +106,13 @@ def decision_summaries(sol: Solution, i: int) -> list[dict]:
     anywhere = reach_uniform(g, i)
     by_node: dict[int, list[tuple[int, float]]] = {}
     first: dict[int, int] = {}
-    for j in sorted(anywhere, reverse=True):
+    for j in reversed(g.children_first(anywhere)):
         if g.kind[j] != DECISION or anywhere[j] <= 0:
             continue
         first.setdefault(g.node[j], j)
         by_node.setdefault(g.node[j], [])
     out = []
-    for node in sorted(by_node, key=lambda n: -first[n]):
+    for node in sorted(by_node, key=lambda n: -g.rank[first[n]]):
         states = [(j, r) for j, r in on_path.items() if g.node[j] == node and r > 0]
         reached = bool(states)
         if not reached:

@@ -56,7 +56,7 @@ class Solution:
                 if c not in seen:
                     seen.add(c)
                     pending.append(c)
-        for j in sorted(seen, reverse=True):
+        for j in reversed(self.graph.children_first(seen)):
             r = out.get(j, 0.0)
             for p, c in self.branches(j):
                 out[c] = out.get(c, 0.0) + r * p
@@ -83,7 +83,7 @@ class Solution:
             todo.add(j)
             stack.extend(c for _, c in self.branches(j))
         g, expected, endings = self.graph, self._expected, self._endings
-        for j in sorted(todo):
+        for j in g.children_first(todo):
             if g.kind[j] == END:
                 expected[j] = g.scores[j]
                 endings[j] = {g.node[j]: 1.0}
@@ -118,7 +118,7 @@ def solve(graph: StateGraph, weighting: Weighting, policy: str = BEST) -> Soluti
     worst = [0.0] * n
     choice = [-1] * n
     fallback: dict[int, str] = {}
-    for i in range(n):
+    for i in graph.order:
         k = kind[i]
         if k == END:
             v = sum(a * b for a, b in zip(w, scores[i], strict=False))
