@@ -6,6 +6,8 @@ first, so a backward pass is `for i in graph.order` and a forward pass runs it i
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sim.analysis.errors import AnalysisError
@@ -152,9 +154,27 @@ def _scores(sc: CompiledScenario, n: int, s: tuple) -> tuple[float, ...]:
                             f"{sc.state_dict(s)}: {exc}", code="A003") from None
 
 
+@contextmanager
+def no_cycle_collection():
+    """Pause the cyclic garbage collector: building millions of acyclic tuples would otherwise
+    trigger full collections over an ever larger heap, making expansion quadratic."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def expand(sc: CompiledScenario, node: int | None = None, state: tuple | None = None,
            limit: int = DEFAULT_LIMIT) -> StateGraph:
     """Expand every distinct (node, state) reachable from a position (default: the start), each once."""
+    with no_cycle_collection():
+        return _expand(sc, node, state, limit)
+
+
+def _expand(sc: CompiledScenario, node: int | None, state: tuple | None, limit: int) -> StateGraph:
     node = sc.start if node is None else node
     state = sc.initial if state is None else tuple(state)
     if not 0 <= node < len(sc.nodes):
