@@ -44,3 +44,12 @@ def bar(p: float, width: int = 10) -> str:
         return " " * width
     filled = round(max(0.0, min(1.0, p)) * width)
     return "█" * filled + "░" * (width - filled)
+
+
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(levels: list[float], width: int = 8) -> str:
+    """The last `width` levels (each from 0 to 1) as a row of block characters."""
+    cells = [SPARK[round(max(0.0, min(1.0, v)) * (len(SPARK) - 1))] for v in levels[-width:]]
+    return "".join(cells).rjust(width)

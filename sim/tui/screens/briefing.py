@@ -58,7 +58,7 @@ Arrows choose a perspective, Enter begins. You can switch perspective during pla
 """
 
     BINDINGS = [
-        Binding("enter", "begin", "Begin"),
+        Binding("enter", "begin", "Begin", priority=True),
         Binding("o", "memo", "Read the memo"),
     ]
 
@@ -87,9 +87,6 @@ Arrows choose a perspective, Enter begins. You can switch perspective during pla
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self.session.game.perspective = event.option.id
         self.query_one("#perspective-detail", Static).update(perspective_text(self.session, event.option.id))
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.action_begin()
 
     def action_begin(self) -> None:
         self.session.set_perspective(self.session.perspective)

@@ -28,10 +28,10 @@ class PlayScreen(Screen):
 are struck through with the reason. Unless projections are hidden, each open option shows its
 rank and projected value under the chosen perspective.
 
-The panel below the options describes the highlighted option: what it changes at once, the
-chance event it leads to with the probabilities, the **model's projection** (expected final
-score on each objective, the spread, the endings it leads to: a projection, not a fact), and
-the passages of the sources it rests on.
+The panel below the options describes the highlighted option: first the **model's projection**
+(expected final score on each objective, the spread, the endings it leads to: a projection, not
+a fact), then what it changes at once, the chance event it leads to with the probabilities, and
+the passages of the sources it rests on. PageUp and PageDown scroll it.
 
 On the right: **State** (every variable with its history as a sparkline), **Lines** (the tree
 of explored lines; Enter jumps to a position, and choosing differently there starts a branch)
@@ -46,6 +46,8 @@ and **Log** (every change, naming its cause).
         Binding("c", "next_policy", "Policy", show=False),
         Binding("s", "save", "Save replay"),
         Binding("o", "sources", "Sources"),
+        Binding("pagedown", "scroll_details(1)", "Scroll details down", show=False),
+        Binding("pageup", "scroll_details(-1)", "Scroll details up", show=False),
         Binding("1", "side('state')", "State tab", show=False),
         Binding("2", "side('lines')", "Lines tab", show=False),
         Binding("3", "side('log')", "Log tab", show=False),
@@ -177,6 +179,10 @@ and **Log** (every change, naming its cause).
         self.query_one(TabbedContent).active = "lines"
         self.query_one(LinesTree).focus()
         self.notify("Pick a position in the tree and press Enter; a different choice there starts a new line.")
+
+    def action_scroll_details(self, direction: int) -> None:
+        details = self.query_one(OptionDetails)
+        details.scroll_page_down(animate=False) if direction > 0 else details.scroll_page_up(animate=False)
 
     def action_side(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab

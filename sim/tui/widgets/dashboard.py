@@ -1,23 +1,26 @@
-"""The state variables, grouped, each with its value now and its history along the line as a sparkline."""
+"""The state variables, grouped, each with its value now and its history along the line as a sparkline
+(scaled from the lowest to the highest value the variable can take)."""
 
 from __future__ import annotations
 
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Sparkline, Static
+from textual.widgets import Static
 
-from sim.model import EnumVariable
+from sim.model import EnumVariable, IntVariable
 from sim.tui import text
 from sim.tui.session import Session
 
 
-def as_number(var, v: object) -> float:
-    """A variable's value on a numeric scale for its sparkline."""
+def level(var, v: object) -> float:
+    """A variable's value placed between its lowest (0) and highest (1) possible values."""
     if isinstance(v, bool):
         return float(v)
     if isinstance(var, EnumVariable):
-        return float(var.values.index(v))
-    return float(v)
+        return var.values.index(v) / max(1, len(var.values) - 1)
+    if isinstance(var, IntVariable) and var.max > var.min:
+        return (v - var.min) / (var.max - var.min)
+    return 0.0
 
 
 class Dashboard(VerticalScroll):
@@ -37,7 +40,7 @@ class Dashboard(VerticalScroll):
                 with Horizontal(classes="var-row"):
                     yield Static(self.session.model.variables[name].label or name, classes="var-label")
                     yield Static(id=f"var-{name}", classes="var-value")
-                    yield Sparkline([], id=f"spark-{name}", classes="var-spark")
+                    yield Static(id=f"spark-{name}", classes="var-spark")
 
     def on_mount(self) -> None:
         self.refresh_values()
@@ -49,4 +52,5 @@ class Dashboard(VerticalScroll):
             moved = len(values) > 1 and values[-1] != values[-2]
             style = "bold $text-warning" if moved else "bold"
             self.query_one(f"#var-{name}", Static).update(Content.styled(text.value(values[-1]), style))
-            self.query_one(f"#spark-{name}", Sparkline).data = [as_number(var, v) for v in values]
+            self.query_one(f"#spark-{name}", Static).update(
+                Content.styled(text.sparkline([level(var, v) for v in values]), "$accent"))

@@ -1,4 +1,4 @@
-"""What the highlighted option would do: immediate effects, chance that follows, projection, sources."""
+"""What the highlighted option would do: its projection, immediate effects, the chance that follows, sources."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def projection_section(session: Session, option_id: str, found: Projections | No
                        policy: str) -> list[Content | str]:
     perspective = session.model.perspectives[session.perspective].label or session.perspective
     title = f"{text.PROJECTION_LABEL} (policy: {policy}; perspective: {perspective})"
-    out: list[Content | str] = ["", text.heading(title)]
+    out: list[Content | str] = [text.heading(title)]
     if session.blind:
         return out + [Content.styled("hidden: blind play (p shows projections)", "italic")]
     if found is None:
@@ -90,10 +90,10 @@ class OptionDetails(VerticalScroll, can_focus=False):
             return
         move = session.game.node.move(option_id)
         preview = session.preview(option_id)
-        parts = effects_section(session, preview)
-        if move.model.description:
-            parts = [move.model.description.strip(), ""] + parts
+        parts = projection_section(session, option_id, found, policy) + [""]
+        parts += effects_section(session, preview)
         parts += chance_section(session, preview)
-        parts += projection_section(session, option_id, found, policy)
+        if move.model.description:
+            parts += ["", move.model.description.strip()]
         parts += sources_section(session, move.model.citations)
         body.update(text.lines(parts))
