@@ -1,0 +1,186 @@
+"""The debrief as document blocks, section by section."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.reporting.blocks import (
+    Bar,
+    BarChart,
+    Block,
+    Bullets,
+    Heading,
+    Item,
+    Para,
+    Table,
+    histogram,
+)
+from sim.reporting.text import date, number, odds, plural, quotes, signed
+
+if TYPE_CHECKING:
+    from sim.debrief import Debrief
+
+NO_CITATION = "The scenario cites no passage for this step."
+
+
+def _header(d: Debrief) -> list[Block]:
+    who = f"Player: {d.player}. " if d.player else ""
+    state = (f"The game ended at “{d.ending.title}”." if d.finished and d.ending
+             else f"The game is unfinished: {len(d.path)} steps played.")
+    out: list[Block] = [Heading(1, f"Debrief: {d.title}"),
+                        Para(f"{who}Perspective: {d.perspective_label}. Seed {d.seed}. {state}")]
+    if d.warnings:
+        out.append(Bullets([Item(f"Warning: {w}") for w in d.warnings]))
+    return out
+
+
+def _ending(d: Debrief) -> list[Block]:
+    if not d.finished or d.ending is None or d.standing is None:
+        return []
+    e, s = d.ending, d.standing
+    out: list[Block] = [Heading(2, "How it ended")]
+    kind = "record" if e.historical else "projection"
+    text = f"{e.title} ({date(e.date)}). {e.epilogue}".strip()
+    if not e.historical:
+        text += " This ending is not what happened; see “What actually happened” below."
+    out.append(Para(text, kind))
+    if e.citations:
+        out.append(Para("The ending rests on:" if e.historical else "Passages the ending draws on:"))
+        out.extend(quotes(e.citations))
+    out.append(Para("Final scores are the model's, from 0 to 100.", "projection"))
+    out.append(Table(["objective", "score"], [[s.objective_labels[k], number(v)] for k, v in s.scores.items()], {1}))
+    rows = [[s.perspective_labels[k] + (" (yours)" if k == d.perspective else ""), number(v)]
+            for k, v in s.values.items()]
+    out.append(Table(["weighted value under", "value"], rows, {1}))
+    return out
+
+
+def _path(d: Debrief) -> list[Block]:
+    rows = []
+    for p in d.path:
+        extra = f"p = {p.probability:.2f}" + (", forced" if p.forced else "") if p.kind == "chance" else ""
+        words = " ".join(x for x in (f"Rationale: {p.rationale}" if p.rationale else "",
+                                     f"Note: {p.note}" if p.note else "") if x)
+        rows.append([str(p.index), date(p.date), p.title, p.kind, p.label, extra, words])
+    if not rows:
+        return [Heading(2, "Your path"), Para("No step was played.")]
+    return [Heading(2, "Your path"), Table(["#", "date", "where", "kind", "what", "chance", "your words"], rows, {0})]
+
+
+def _lines(d: Debrief) -> list[Block]:
+    if not d.lines:
+        return []
+    out: list[Block] = [Heading(2, "Beside the reference lines")]
+    for c in d.lines:
+        out.append(Heading(3, c.label))
+        if c.description:
+            out.append(Para(c.description))
+        r = c.diverged
+        if r is None:
+            out.append(Para([("Your path never left this line", "b"),
+                             (f" ({c.agreed} of {c.compared} points in common).", "")]))
+        else:
+            what = "chance gave" if r.kind == "chance" else "you chose"
+            out.append(Para([("First divergence: ", "b"),
+                             (f"step {r.step}, {r.title}: {what} “{r.player_label}”, the line “{r.line_label}”. "
+                              f"{c.agreed} of {c.compared} points in common.", "")]))
+        rows = [[r.title, r.player_label or "(not reached)", r.line_label or "(not on the line)",
+                 {True: "same", False: "differs", None: ""}[r.same]] for r in c.rows]
+        out.append(Table(["where", "you", c.label, ""], rows))
+        if c.expected is not None:
+            out.append(Para(f"Expected value of this line under your perspective: {c.expected:.1f}.", "projection"))
+    return out
+
+
+def _trace(d: Debrief) -> list[Block]:
+    out: list[Block] = [Heading(2, "What moved each objective"),
+                        Para("Each objective's score function applied to the state before and after every step; "
+                             "the change is put down to that step's option or outcome.", "projection")]
+    for t in d.trace:
+        out.append(Heading(3, f"{t.label}: {number(t.start)} → {number(t.final)}"))
+        if not t.entries:
+            out.append(Para("Nothing you did or met moved it."))
+            continue
+        rows = [[str(e.step), e.title, ("chance: " if e.kind == "chance" else "") + e.label, number(e.before),
+                 number(e.after), signed(e.delta)] for e in t.entries]
+        out.append(Table(["#", "where", "cause", "before", "after", "change"], rows, {0, 3, 4, 5}))
+    return out
+
+
+def _luck(d: Debrief) -> list[Block]:
+    if d.luck is None:
+        return []
+    k = d.luck
+    out: list[Block] = [Heading(2, "Judgment and luck"), Para(k.verdict, "projection")]
+    values = [v for v, _ in k.distribution]
+    out.append(histogram(f"What your choices could have given (value under {d.perspective_label}, probability)",
+                         values, weights=[p for _, p in k.distribution], mark=k.actual, mark_label="you"))
+    bars = [Bar("your choices", round(k.expected, 1), highlight=True)]
+    bars += [Bar(c.label, round(c.expected, 1)) for c in d.lines if c.expected is not None]
+    if k.best_expected is not None:
+        bars.append(Bar("best play", round(k.best_expected, 1)))
+    out.append(BarChart("Expected value of each line from the start", bars, scale=100))
+    if k.best_note:
+        out.append(Para(f"Best play from the start was not computed: {k.best_note}."))
+    if k.assumed_best:
+        out.append(Para("Where chance would have taken you to a decision you never faced (or your option was "
+                        f"locked), best play stands in for you: {', '.join(k.assumed_best)}. The distribution is "
+                        "computed exactly over every position your choices could reach."))
+    return out
+
+
+def _forecasts(d: Debrief) -> list[Block]:
+    f = d.forecasts
+    out: list[Block] = [Heading(2, "Your forecasts")]
+    if not f.scores and not f.unscored:
+        return out + [Para("You made no probability forecasts.")]
+    out.append(Para("Brier score: the sum over an event's outcomes of (forecast − result)², result 1 for what "
+                    "happened and 0 otherwise; 0 is perfect, 2 the worst. The model's own probabilities are scored "
+                    "the same way beside yours."))
+    rows = [[str(s.step), s.title, s.happened_label, odds(s.forecast), odds(s.model), number(s.brier, 3),
+             number(s.model_brier, 3), number(s.distance, 3)] for s in f.scores]
+    if rows:
+        out.append(Table(["#", "event", "happened", "your forecast", "model", "your Brier", "model's Brier",
+                          "distance from model"], rows, {0, 5, 6, 7}))
+        out.append(Para(f"Mean Brier score: yours {number(f.mean, 3)}, the model's {number(f.model_mean, 3)} "
+                        f"over the same {plural(len(f.scores), 'event')}."))
+    if f.unscored:
+        out.append(Bullets([Item(f"Not scored: {u}") for u in f.unscored]))
+    return out
+
+
+def _history(d: Debrief) -> list[Block]:
+    h = d.history
+    out: list[Block] = [Heading(2, "What actually happened")]
+    for w in h.warnings:
+        out.append(Para(f"Warning: {w}"))
+    if not h.steps and not h.endings:
+        return out + [Para("This scenario records no historical line.")]
+    if h.steps:
+        out.append(Para(f"From {h.source}, dated by the scenario's nodes, each step with the passages it rests on.",
+                        "record"))
+    if h.note:
+        out.append(Para([("The scenario's note on this line: ", "i"), (h.note, "")]))
+    for s in h.steps:
+        what = f"chance: {s.label}" if s.kind == "chance" else s.label
+        out.append(Para([(f"{date(s.date)}, {s.title}: ", "b"), (what, "")]))
+        out.extend(quotes(s.citations) or [Para(NO_CITATION)])
+    for e in h.endings:
+        out.append(Para([(f"{e.title} ({date(e.date)}). ", "b"), (e.epilogue, "")], "record"))
+        out.extend(quotes(e.citations) or [Para("The scenario cites no passage for this ending.")])
+    return out
+
+
+def _unlocked(d: Debrief) -> list[Block]:
+    out: list[Block] = [Heading(2, "Documents now unlocked")]
+    if not d.unlocked:
+        return out + [Para("Every document was open to you during the game.")]
+    out.append(Para("Dated after your game's last point, these were closed to you while you played:"))
+    out.append(Table(["date", "document", "title"], [[date(r.date), r.id, r.title] for r in d.unlocked]))
+    return out
+
+
+def blocks(d: Debrief) -> list[Block]:
+    """Every section of the debrief, in reading order."""
+    return [*_header(d), *_ending(d), *_path(d), *_lines(d), *_trace(d), *_luck(d), *_forecasts(d), *_history(d),
+            *_unlocked(d)]
