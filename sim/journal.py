@@ -116,14 +116,17 @@ def _follow(game: Game, steps: list[ReplayStep]) -> Position:
 
 
 def restore(journal: Journal, scenario: CompiledScenario) -> tuple[Game, list[str]]:
-    """Rebuild the journaled game on its scenario; also return warnings about lines that no longer apply."""
-    result = run_replay(journal.current, scenario, verify=True)
-    if result.problem:
-        raise SimError([Diagnostic("J004", f"the journaled game no longer applies: {result.problem}",
-                                   journal.scenario_path)])
+    """Rebuild the journaled game on its scenario, as far as its moves still apply if the scenario has
+    changed since; also return warnings about what was left out."""
+    if journal.current.scenario.id != scenario.id:
+        raise SimError([Diagnostic("J004", f"the journal is of scenario '{journal.current.scenario.id}', "
+                                   f"not '{scenario.id}'", journal.scenario_path)])
+    result = run_replay(journal.current, scenario, verify=False)
     game = result.game
     current = game.position
     warnings = list(result.warnings)
+    if result.problem:
+        warnings.append(f"resumed before {result.problem}")
     for i, steps in enumerate(journal.lines, start=1):
         try:
             _follow(game, steps)

@@ -72,12 +72,23 @@ def test_a_damaged_journal_is_a_sim_error(data_dir, mini):
     assert "J003" in str(err.value)
 
 
-def test_a_journal_that_no_longer_applies_is_a_sim_error(data_dir, mini):
+def test_a_journal_resumes_as_far_as_its_moves_still_apply(data_dir, mini):
     game = Game(mini)
     game.choose("iapc")
+    game.choose("public_elections")
     saved = journal.snapshot(game, MINI)
-    step = saved.current.steps[0].model_copy(update={"choice": "nowhere"})
-    broken = saved.model_copy(update={"current": saved.current.model_copy(update={"steps": [step]})})
+    steps = list(saved.current.steps)
+    steps[1] = steps[1].model_copy(update={"choice": "withdrawn"})
+    changed = saved.model_copy(update={"current": saved.current.model_copy(update={"steps": steps, "final": None})})
+    restored, warnings = journal.restore(changed, mini)
+    assert restored.node.id == "terms"
+    assert any("withdrawn" in w for w in warnings)
+
+
+def test_a_journal_of_another_scenario_is_a_sim_error(data_dir, mini):
+    saved = journal.snapshot(Game(mini), MINI)
+    other = saved.current.scenario.model_copy(update={"id": "elsewhere"})
+    wrong = saved.model_copy(update={"current": saved.current.model_copy(update={"scenario": other})})
     with pytest.raises(SimError) as err:
-        journal.restore(broken, mini)
+        journal.restore(wrong, mini)
     assert "J004" in str(err.value)

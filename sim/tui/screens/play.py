@@ -113,7 +113,8 @@ and **Log** (every change, naming its cause).
             return
         self.update_subtitle()
         self.query_one(DecisionHeader).show(game.node)
-        self.query_one(OptionsList).show(game.legal_options(), self.projections())
+        explored = list(game.position.children)
+        self.query_one(OptionsList).show(game.legal_options(), self.projections(), explored[-1] if explored else None)
         self.show_details()
         self.query_one(Dashboard).refresh_values()
         self.query_one(LinesTree).rebuild()

@@ -26,15 +26,15 @@ class OptionsList(OptionList):
 
     BINDINGS = [("enter", "select", "Choose option")]
 
-    def show(self, statuses: list[OptionStatus], found: Projections | None) -> None:
-        """Fill the list, keeping the highlighted option where it is when the options are the same."""
+    def show(self, statuses: list[OptionStatus], found: Projections | None, prefer: str | None = None) -> None:
+        """Fill the list; highlight the same option as before if it is still here, else `prefer`,
+        else the first open one."""
         keep = self.highlighted_option.id if self.highlighted_option is not None else None
+        open_ids = [s.id for s in statuses if s.legal]
         ids = [s.id for s in statuses]
         self.set_options([Option(option_prompt(s, found), id=s.id, disabled=not s.legal) for s in statuses])
-        if keep in ids and statuses[ids.index(keep)].legal:
-            self.highlighted = ids.index(keep)
-        else:
-            self.highlighted = next((i for i, s in enumerate(statuses) if s.legal), None)
+        wanted = next((i for i in (keep, prefer) if i in open_ids), open_ids[0] if open_ids else None)
+        self.highlighted = ids.index(wanted) if wanted is not None else None
 
     @property
     def highlighted_id(self) -> str | None:
