@@ -9,7 +9,7 @@ import sys
 from sim.diagnostics import SimError
 
 # Each module defines `register(subparsers)`, which adds its parser and sets `func(args) -> int`.
-COMMANDS = ["play", "check", "run", "replay", "analyze", "export", "schema"]
+COMMANDS = ["play", "check", "run", "replay", "analyze", "export", "schema", "debrief", "report", "serve"]
 
 
 def build_parser() -> argparse.ArgumentParser:

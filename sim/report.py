@@ -1,0 +1,180 @@
+"""The class report: many students' replays of one scenario, side by side, for an instructor.
+
+`collect_files` expands files and folders into replay files, `build_report` reads, verifies and
+summarises them (replays that do not parse or verify are listed with the reason), and
+`render_markdown` / `render_html` turn the summary into a document.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sim.diagnostics import Diagnostic, SimError
+from sim.forecast import ForecastSummary, score_played
+from sim.loader import load_scenario, read_text, resolve_scenario
+from sim.replay import Replay, parse_replay
+from sim.reporting import html, markdown
+from sim.reporting.played import Played, Walk, played, walk_key, walk_replay
+from sim.reporting.report_blocks import blocks
+from sim.reporting.tree import ChoiceTree, grow
+from sim.runtime import CompiledScenario
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Student:
+    """One verified replay: who played it, the game, and their scored forecasts."""
+
+    name: str
+    path: str
+    game: Played
+    forecasts: ForecastSummary
+
+
+@dataclass(frozen=True)
+class OptionCount:
+    option: str
+    label: str
+    count: int
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NodeSplit:
+    """How many reached a decision and took each option; `spread` is 0 when all agreed, 1 for an even split."""
+
+    node: str
+    title: str
+    reached: int
+    options: tuple[OptionCount, ...]
+
+    @property
+    def spread(self) -> float:
+        counts = [o.count for o in self.options if o.count]
+        if len(counts) < 2:
+            return 0.0
+        total = sum(counts)
+        entropy = -sum(c / total * math.log(c / total) for c in counts)
+        return entropy / math.log(len(self.options))
+
+
+@dataclass(frozen=True)
+class EndingCount:
+    node: str
+    title: str
+    historical: bool
+    count: int
+
+
+@dataclass
+class ClassReport:
+    scenario: CompiledScenario
+    students: list[Student] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    splits: list[NodeSplit] = field(default_factory=list)
+    tree: ChoiceTree | None = None
+    endings: list[EndingCount] = field(default_factory=list)
+    values: dict[str, list[float]] = field(default_factory=dict)
+    files: int = 0
+
+    @property
+    def finished(self) -> list[Student]:
+        return [s for s in self.students if s.game.over]
+
+
+def collect_files(args: list[str]) -> list[Path]:
+    """Replay files named directly, or found (*.json, in any sub-folder) in named folders; sorted, each once."""
+    out: list[Path] = []
+    for a in args:
+        p = Path(a)
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*.json") if f.is_file()))
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise SimError([Diagnostic("F001", "no such file or folder", a)], usage=True)
+    seen: set[Path] = set()
+    return [p for p in out if not (p.resolve() in seen or seen.add(p.resolve()))]
+
+
+def _read(files: list[Path]) -> tuple[list[tuple[Path, Replay]], list[Problem]]:
+    good, bad = [], []
+    for f in files:
+        try:
+            good.append((f, parse_replay(read_text(f), str(f))))
+        except SimError as exc:
+            d = exc.diagnostics[0]
+            where = f"line {d.line}, column {d.col}: " if d.line else ""
+            more = f" (and {len(exc.diagnostics) - 1} more)" if len(exc.diagnostics) > 1 else ""
+            bad.append(Problem(str(f), f"{where}{d.message} [{d.code}]{more}"))
+    return good, bad
+
+
+def _scenario(replays: list[tuple[Path, Replay]], scenario: str | None) -> CompiledScenario:
+    if scenario is None:
+        if not replays:
+            raise SimError([Diagnostic("F001", "no replay could be read, so the scenario is unknown", "sim report",
+                                       hint="give it with --scenario")], usage=True)
+        scenario = Counter(r.scenario.id for _, r in replays).most_common(1)[0][0]
+    return load_scenario(resolve_scenario(scenario))
+
+
+def _splits(sc: CompiledScenario, students: list[Student]) -> list[NodeSplit]:
+    taken: dict[str, Counter] = {}
+    for s in students:
+        seen = set()
+        for ps in s.game.steps:
+            if ps.step.kind == "decision" and ps.step.node not in seen:
+                seen.add(ps.step.node)
+                taken.setdefault(ps.step.node, Counter())[ps.step.choice] += 1
+    out = []
+    for nid in sorted(taken, key=lambda n: (sc.node(n).model.date, sc.node_index[n])):
+        node = sc.node(nid)
+        options = tuple(OptionCount(m.id, m.label, taken[nid][m.id],
+                                    tuple(lid for lid, line in sc.model.lines.items() if line.choices.get(nid) == m.id))
+                        for m in node.moves)
+        out.append(NodeSplit(nid, node.model.title or nid, sum(taken[nid].values()), options))
+    return out
+
+
+def build_report(files: list[Path], scenario: str | None = None) -> ClassReport:
+    """Read, verify and summarise replays. Verification is done once per distinct recorded sequence."""
+    replays, problems = _read(files)
+    sc = _scenario(replays, scenario)
+    report = ClassReport(sc, problems=problems, files=len(files))
+    cache: dict[tuple, Walk] = {}
+    for f, replay in replays:
+        key = walk_key(replay)
+        walk = cache.get(key)
+        if walk is None:
+            walk = cache[key] = walk_replay(sc, replay)
+        if not walk.ok:
+            report.problems.append(Problem(str(f), f"does not verify: {walk.problem}"))
+            continue
+        game = played(sc, replay, walk)
+        report.students.append(Student(replay.player or f.stem, str(f), game, score_played(sc, game)))
+    report.splits = _splits(sc, report.students)
+    report.tree = grow(sc, [s.game for s in report.students])
+    ends = Counter(sc.nodes[s.game.walk.end].id for s in report.finished)
+    report.endings = [EndingCount(n.id, n.model.title or n.id, n.model.historical, ends[n.id])
+                      for n in sc.nodes if n.kind == "end" and ends[n.id]]
+    report.endings.sort(key=lambda e: -e.count)
+    finals = [sc.scores(s.game.walk.final) for s in report.finished]
+    report.values = {pid: [sc.value(x, pid) for x in finals] for pid in sc.model.perspectives}
+    return report
+
+
+def render_markdown(report: ClassReport) -> str:
+    return markdown.render(blocks(report))
+
+
+def render_html(report: ClassReport) -> str:
+    return html.render(blocks(report), f"Class report: {report.scenario.model.title}")
