@@ -75,9 +75,7 @@ class SimApp(App[int]):
         for notice in launch.notices:
             self.notify(notice, severity="warning", timeout=10)
         self.call_after_refresh(self.check_size)
-
-    def on_resize(self) -> None:
-        self.check_size()
+        self.set_interval(0.25, self.check_size)
 
     def check_size(self) -> None:
         small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT

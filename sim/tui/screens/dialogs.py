@@ -46,9 +46,7 @@ class TooSmallScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.show_size()
-
-    def on_resize(self) -> None:
-        self.show_size()
+        self.set_interval(0.25, self.show_size)
 
     def show_size(self) -> None:
         w, h = self.need
