@@ -21,6 +21,7 @@ start_date: 1962-01-01
 variables:
   x: {type: int, min: 0, max: 3, initial: 1}
   flag: {type: bool, initial: false}
+  mood: {type: int, min: 0, max: 2, initial: 0}
 objectives:
   gain: {score: "x * 10 + (50 if flag else 0)"}
   calm: {score: "100 - x * 20"}
@@ -31,13 +32,15 @@ start: n0
 nodes:
 """
 
-EFFECTS = ["x: \"min(x + 1, 3)\"", "x: \"max(x - 1, 0)\"", "flag: true", "flag: \"not flag\"", ""]
+EFFECTS = ["x: \"min(x + 1, 3)\"", "x: \"max(x - 1, 0)\"", "flag: true", "flag: \"not flag\"", "",
+           "mood: \"min(mood + 1, 2)\"", "mood: 0", "x: \"min(x + mood, 3)\""]
 
 
 @st.composite
 def scenarios(draw) -> str:
     """YAML of a layered scenario: decisions with guards, chance events with state-dependent odds,
-    conditional routes, and several endings; states merge because effects are clamped."""
+    conditional routes, and several endings; states merge because effects are clamped, and `mood`
+    is read only by guards, odds and effects, so it is dead wherever nothing reads it any more."""
     layers = draw(st.integers(1, 4))
     lines = [HEADER]
     for n in range(layers):
@@ -51,12 +54,13 @@ def scenarios(draw) -> str:
         if draw(st.booleans()):
             lines.append(f"  n{n}:\n    type: decision\n    date: 1962-01-01\n    options:")
             for k in range(draw(st.integers(1, 3))):
-                guard = f"\n        guard: \"x <= {draw(st.integers(0, 3))}\"" if k > 0 and draw(st.booleans()) else ""
+                guard = (f"\n        guard: \"{draw(st.sampled_from(['x', 'mood']))} <= {draw(st.integers(0, 3))}\""
+                         if k > 0 and draw(st.booleans()) else "")
                 effect = draw(st.sampled_from(EFFECTS))
                 lines.append(f"      o{k}:{guard}\n        effects: {{{effect}}}\n        next: {route()}")
         else:
             lines.append(f"  n{n}:\n    type: chance\n    date: 1962-01-01\n    outcomes:")
-            p = draw(st.sampled_from(["0.5", "0.25", "0.1 + 0.2 * x", "0.9 if flag else 0.3", "1"]))
+            p = draw(st.sampled_from(["0.5", "0.25", "0.1 + 0.2 * x", "0.9 if flag else 0.3", "1", "0.2 + 0.3 * mood"]))
             for k, prob in enumerate([p, f"1 - ({p})"]):
                 effect = draw(st.sampled_from(EFFECTS))
                 lines.append(f"      c{k}:\n        probability: \"{prob}\"\n        effects: {{{effect}}}\n"

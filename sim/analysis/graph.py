@@ -2,6 +2,8 @@
 
 Positions are numbered in the order they are found (the root is 0). `order` lists them children
 first, so a backward pass is `for i in graph.order` and a forward pass runs it in reverse.
+A position's state keeps only the variables still live at its node (see `liveness`); the others
+are set to their initial values, so states that differ only in them are one position.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sim.analysis.errors import AnalysisError
+from sim.analysis.liveness import canonicalisers
 from sim.runtime import CompiledScenario, EvaluationError
 
 DECISION, CHANCE, END = 0, 1, 2
@@ -34,6 +37,7 @@ class StateGraph:
     index: dict[tuple[int, tuple], int]
     root: int
     order: list[int]
+    canon: list = field(default_factory=list, repr=False)
     warnings: list[str] = field(default_factory=list)
     _rank: list[int] | None = field(default=None, repr=False)
 
@@ -41,7 +45,9 @@ class StateGraph:
         return len(self.node)
 
     def find(self, node: int, state: tuple) -> int | None:
-        return self.index.get((node, state))
+        """The id of the position a game is in at (node, state), if the graph holds it."""
+        c = self.canon[node] if self.canon else None
+        return self.index.get((node, c(state) if c is not None else tuple(state)))
 
     def node_id(self, i: int) -> str:
         return self.scenario.nodes[self.node[i]].id
@@ -183,8 +189,9 @@ def _expand(sc: CompiledScenario, node: int | None, state: tuple | None, limit: 
         raise AnalysisError(f"state {state!r} is not a state of '{sc.id}' (variables: {', '.join(sc.var_names)})",
                             code="A010")
     plans = _plans(sc)
+    canon = canonicalisers(sc)
     in_domain = sc.in_domain
-    keys = [(node, state)]
+    keys = [(node, canon[node](state) if canon[node] is not None else state)]
     index = {keys[0]: 0}
     kinds: list[int] = []
     moves: list[tuple] = []
@@ -209,10 +216,12 @@ def _expand(sc: CompiledScenario, node: int | None, state: tuple | None, limit: 
                             break
                     else:
                         s2 = effect(s) if effect is not None else s
-                        key = (fixed if fixed >= 0 else _route(routes, s2, ""), s2)
+                        n2 = fixed if fixed >= 0 else _route(routes, s2, "")
+                        c = canon[n2]
+                        key = (n2, c(s2) if c is not None else s2)
                         j = index.get(key)
                         if j is None:
-                            if not in_domain(s2):
+                            if not in_domain(key[1]):
                                 raise AnalysisError(_out_of_range(sc, n, k, s, s2), code="A003")
                             j = index[key] = len(keys)
                             keys.append(key)
@@ -223,10 +232,12 @@ def _expand(sc: CompiledScenario, node: int | None, state: tuple | None, limit: 
                     p = probability(s)
                     if p > 0:
                         s2 = effect(s) if effect is not None else s
-                        key = (fixed if fixed >= 0 else _route(routes, s2, ""), s2)
+                        n2 = fixed if fixed >= 0 else _route(routes, s2, "")
+                        c = canon[n2]
+                        key = (n2, c(s2) if c is not None else s2)
                         j = index.get(key)
                         if j is None:
-                            if not in_domain(s2):
+                            if not in_domain(key[1]):
                                 raise AnalysisError(_out_of_range(sc, n, k, s, s2), code="A003")
                             j = index[key] = len(keys)
                             keys.append(key)
@@ -236,11 +247,13 @@ def _expand(sc: CompiledScenario, node: int | None, state: tuple | None, limit: 
         except (ArithmeticError, EvaluationError):
             taken, new_keys, raw = _successors_careful(sc, plans, n, s)
             kids = []
-            for k, key in zip(taken, new_keys, strict=True):
+            for k, (n2, s2) in zip(taken, new_keys, strict=True):
+                c = canon[n2]
+                key = (n2, c(s2) if c is not None else s2)
                 j = index.get(key)
                 if j is None:
                     if not in_domain(key[1]):
-                        raise AnalysisError(_out_of_range(sc, n, k, s, key[1]), code="A003") from None
+                        raise AnalysisError(_out_of_range(sc, n, k, s, s2), code="A003") from None
                     j = index[key] = len(keys)
                     keys.append(key)
                 kids.append(j)
@@ -268,7 +281,7 @@ def _expand(sc: CompiledScenario, node: int | None, state: tuple | None, limit: 
     order = _children_first(sc, keys, children)
     graph = StateGraph(sc, [k[0] for k in keys], [k[1] for k in keys], kinds, moves, children, probs,
                        [_scores(sc, n, s) if kind == END else None for (n, s), kind in zip(keys, kinds, strict=True)],
-                       index, root=0, order=order)
+                       index, root=0, order=order, canon=canon)
     graph.warnings = [f"the probabilities of '{sc.nodes[n].id}' do not sum to 1 in some states; "
                       f"they are taken as the engine draws them" for n in sorted(unsettled)]
     return graph
