@@ -262,3 +262,22 @@ def test_bad_input_is_reported_without_a_traceback(capsys):
     assert "unknown perspective" in capsys.readouterr().err
     assert main(["play", "--resume", str(MINI)]) == 2
     assert "no game to resume" in capsys.readouterr().err
+
+
+@pilot_test
+async def test_the_policy_and_the_palette_reach_the_play_screen(mini):
+    app = new_app(mini)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.policies[0] == "best" and "memo" in screen.policies
+        await pilot.press("c")
+        await settle(pilot)
+        assert screen.policy == screen.policies[1]
+        assert screen.projections() is not None and screen.projections().error is None
+        titles = [c.title for c in app.get_system_commands(screen)]
+        assert "Perspective: Betancourt's Venezuela" in titles
+        assert any(t.startswith("Read d421") for t in titles)
+        assert "Undo" in titles
