@@ -17,7 +17,7 @@ from sim.forecast import ForecastSummary, score_played
 from sim.loader import load_scenario, read_text, resolve_scenario
 from sim.replay import Replay, parse_replay
 from sim.reporting import html, markdown
-from sim.reporting.played import Played, Walk, played, walk_key, walk_replay
+from sim.reporting.played import Played, Verifier, Walk, played, walk_key
 from sim.reporting.report_blocks import blocks
 from sim.reporting.tree import ChoiceTree, grow
 from sim.runtime import CompiledScenario
@@ -146,16 +146,18 @@ def _splits(sc: CompiledScenario, students: list[Student]) -> list[NodeSplit]:
 
 
 def build_report(files: list[Path], scenario: str | None = None) -> ClassReport:
-    """Read, verify and summarise replays. Verification is done once per distinct recorded sequence."""
+    """Read, verify and summarise replays. Each distinct recorded sequence is verified once, and sequences
+    share the steps they have in common."""
     replays, problems = _read(files)
     sc = _scenario(replays, scenario)
     report = ClassReport(sc, problems=problems, files=len(files))
     cache: dict[tuple, Walk] = {}
+    verifier = Verifier(sc)
     for f, replay in replays:
         key = walk_key(replay)
         walk = cache.get(key)
         if walk is None:
-            walk = cache[key] = walk_replay(sc, replay)
+            walk = cache[key] = verifier.walk(replay)
         if not walk.ok:
             report.problems.append(Problem(str(f), f"does not verify: {walk.problem}"))
             continue

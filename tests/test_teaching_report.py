@@ -12,10 +12,10 @@ import pytest
 from test_teaching_games import play
 
 from conftest import EXAMPLE, ROOT
-from sim import report as report_module
 from sim.diagnostics import SimError
 from sim.replay import save
 from sim.report import build_report, collect_files, render_html, render_markdown
+from sim.reporting.played import Verifier
 
 CLASS_SIZE = 30
 
@@ -109,8 +109,8 @@ def test_markdown_shows_splits_tree_rationales_and_problems(example, klass):
 def test_verification_runs_once_per_distinct_sequence(example, klass, monkeypatch):
     folder, moves = klass
     calls = []
-    real = report_module.walk_replay
-    monkeypatch.setattr(report_module, "walk_replay", lambda sc, replay: calls.append(1) or real(sc, replay))
+    real = Verifier.walk
+    monkeypatch.setattr(Verifier, "walk", lambda self, replay: calls.append(1) or real(self, replay))
     build_report(collect_files([str(folder)]), str(EXAMPLE))
     assert len(calls) == len({tuple(m) for m in moves.values()}) + 1
 

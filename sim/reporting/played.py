@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sim.engine import Game, Step
+from sim.engine import Game, GameError, Step, draw, pick
 from sim.replay import Replay, ReplayStep, run_replay
 from sim.runtime import CompiledScenario
 
@@ -81,13 +81,21 @@ def chances_at(sc: CompiledScenario, node: int, state: tuple) -> dict[str, float
     return out
 
 
-def walk_game(game: Game, problem: str | None = None, warnings: tuple[str, ...] = ()) -> Walk:
-    """The walk of a game's current line, from its start to its current position."""
+def walk_game(game: Game, problem: str | None = None, warnings: tuple[str, ...] = (),
+              known: dict[tuple, dict[str, float]] | None = None) -> Walk:
+    """The walk of a game's current line, from its start to its current position (`known` keeps the chances
+    already worked out, by position)."""
     sc = game.scenario
     path = game.position.path()
+    known = {} if known is None else known
     steps = []
     for before, after in zip(path, path[1:], strict=False):
-        chances = chances_at(sc, before.node, before.state) if after.step.kind == "chance" else None
+        chances = None
+        if after.step.kind == "chance":
+            key = (before.node, before.state)
+            chances = known.get(key)
+            if chances is None:
+                chances = known[key] = chances_at(sc, before.node, before.state)
         steps.append(Walked(after.step, before.state, after.state, chances))
     end = game.position.node if game.is_over() else None
     return Walk(tuple(steps), end, game.position.state, problem, warnings)
@@ -105,6 +113,77 @@ def walk_replay(sc: CompiledScenario, replay: Replay) -> Walk:
     """Re-run and verify a replay; the walk covers the steps that applied."""
     result = run_replay(replay, sc, verify=True)
     return walk_game(result.game, result.problem, tuple(result.warnings))
+
+
+class Verifier:
+    """Re-runs many replays of one scenario, checking them as `sim.replay.run_replay` does, but sharing the
+    steps they have in common: states do not depend on the seed, so one tree of positions serves every
+    replay, and only whether each chance outcome is the one the replay's seed draws is worked out per replay."""
+
+    def __init__(self, sc: CompiledScenario):
+        self.sc = sc
+        self.game = Game(sc)
+        self.chances: dict[tuple, dict[str, float]] = {}
+
+    def walk(self, replay: Replay) -> Walk:
+        sc = self.sc
+        if replay.scenario.id != sc.id:
+            return Walk((), None, sc.initial, f"replay is of scenario '{replay.scenario.id}', not '{sc.id}'")
+        warnings = []
+        if replay.scenario.hash != sc.content_hash:
+            warnings.append(f"scenario has changed since the replay was made (version {replay.scenario.version} "
+                            f"then, {sc.model.version} now); replaying the steps that still apply")
+        if replay.perspective and replay.perspective not in sc.model.perspectives:
+            warnings.append(f"perspective '{replay.perspective}' no longer exists; using "
+                            f"'{next(iter(sc.model.perspectives))}'")
+        game = self.game
+        game.goto(game.root)
+        problem, forced = self._steps(game, replay)
+        if problem is None and replay.final is not None:
+            problem = _final_problem(sc, game, replay)
+        walk = walk_game(game, problem, tuple(warnings), self.chances)
+        steps = tuple(w if w.step.forced == f else Walked(w.step.model_copy(update={"forced": f}), w.before, w.after,
+                                                            w.chances)
+                      for w, f in zip(walk.steps, forced, strict=False))
+        return Walk(steps, walk.end, walk.final, walk.problem, walk.warnings)
+
+    def _steps(self, game: Game, replay: Replay) -> tuple[str | None, list[bool]]:
+        forced: list[bool] = []
+        for i, rs in enumerate(replay.steps, start=1):
+            where = f"step {i} ({rs.node}: {rs.choice})"
+            if game.node.id != rs.node:
+                return f"{where}: the game is at '{game.node.id}', not '{rs.node}'", forced
+            drawn = None
+            if rs.kind == "chance" and game.node.kind == "chance":
+                outcomes = game.chance_outcomes()
+                drawn = outcomes[pick([p for _, p in outcomes], draw(replay.seed, game.position.depth, rs.node))][0]
+            child = game.position.children.get(rs.choice)
+            if child is not None and child.step.kind == rs.kind and child.step.note is None:
+                game.goto(child)
+            else:
+                try:
+                    game.choose(rs.choice) if rs.kind == "decision" else game.resolve(rs.choice)
+                except GameError as exc:
+                    return f"{where}: {exc}", forced
+            forced.append(drawn is not None and drawn != rs.choice)
+            if game.position.step.digest != rs.digest:
+                return f"{where}: state differs from the recording", forced
+            if rs.kind == "chance" and not rs.forced and forced[-1]:
+                return f"{where}: the seeded draw gives a different outcome than the recorded one", forced
+        return None, forced
+
+
+def _final_problem(sc: CompiledScenario, game: Game, replay: Replay) -> str | None:
+    final = replay.final
+    if not game.is_over():
+        return f"the replay ends at '{final.node}' but the game is at '{game.node.id}'"
+    if game.node.id != final.node or sc.digest(game.position.state) != final.digest:
+        return "the final state differs from the recording"
+    scores = game.scores()
+    for k, v in final.scores.items():
+        if k not in scores or abs(scores[k] - v) > 1e-6:
+            return f"final score '{k}' is {scores.get(k)} now, {v} in the recording"
+    return None
 
 
 def played(sc: CompiledScenario, replay: Replay, walk: Walk | None = None) -> Played:
