@@ -53,15 +53,16 @@ def to_efg(sc: CompiledScenario, weighting: Weighting, limit: int = TREE_LIMIT) 
     lines = [f"EFG 2 R {_efg_string(f'{sc.model.title} ({weighting.label})')} {{ {_efg_string(weighting.label)} }}",
              _efg_string(f"Payoffs: the weighted score under {weighting.label}, the model's projection. "
                          f"Scenario {sc.id} version {sc.model.version}."), ""]
+    gains = [sum(a * b for a, b in zip(w, vec, strict=True)) for vec in graph.reward_table]
     infosets = outcomes = chances = 0
-    stack = [graph.root]
+    frozen = sum(a * b for a, b in zip(w, graph.offset(sc.start, sc.initial), strict=True))
+    stack = [(graph.root, frozen)]
     while stack:
-        i = stack.pop()
+        i, collected = stack.pop()
         kind, name = graph.kind[i], graph.node_id(i)
         if kind == END:
             outcomes += 1
-            payoff = sum(a * b for a, b in zip(w, graph.scores[i], strict=True))
-            lines.append(f"t {_efg_string(name)} {outcomes} {_efg_string(name)} {{ {_decimal(payoff)} }}")
+            lines.append(f"t {_efg_string(name)} {outcomes} {_efg_string(name)} {{ {_decimal(collected)} }}")
         elif kind == DECISION:
             infosets += 1
             actions = " ".join(_efg_string(graph.move_id(i, k)) for k in range(len(graph.children[i])))
@@ -71,7 +72,8 @@ def to_efg(sc: CompiledScenario, weighting: Weighting, limit: int = TREE_LIMIT) 
             probs = exact_probabilities(graph.probs[i])
             actions = " ".join(f"{_efg_string(graph.move_id(i, k))} {_rational(p)}" for k, p in enumerate(probs))
             lines.append(f"c {_efg_string(name)} {chances} {_efg_string(name)} {{ {actions} }} 0")
-        stack.extend(reversed(graph.children[i]))
+        rewards = graph.rewards[i] or (0,) * len(graph.children[i])
+        stack.extend(reversed([(c, collected + gains[r]) for c, r in zip(graph.children[i], rewards, strict=True)]))
     return "\n".join(lines) + "\n"
 
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sim.analysis import analyze_position
 from sim.analysis.graph import expand
 from sim.analysis.policy import perspective_weighting
 from sim.analysis.solve import solve
@@ -111,14 +112,20 @@ def test_exact_analysis_equals_enumeration(tmp_path_factory, text, perspective, 
     path.write_text(text)
     sc = load_scenario(path)
     weighting = perspective_weighting(sc, perspective)
-    graph = expand(sc)
-    sol = solve(graph, weighting, policy)
     value, expected, endings, paths = brute(sc, sc.start, sc.initial, weighting.vector, policy == "random")
-    root = graph.root
-    assert sol.value[root] == pytest.approx(value, abs=1e-9)
-    assert list(sol.expected(root)) == pytest.approx(expected, abs=1e-9)
-    got = {sc.nodes[e].id: p for e, p in sol.endings(root).items() if p > 1e-12}
+    result = analyze_position(sc, sc.start, sc.initial, perspective, policy)
+    assert result.value == pytest.approx(value, abs=1e-9)
+    assert list(result.expected.values()) == pytest.approx(expected, abs=1e-9)
+    got = {e: p for e, p in result.endings.items() if p > 1e-12}
     assert got == pytest.approx({e: p for e, p in endings.items() if p > 1e-12}, abs=1e-9)
+    for option in result.options:
+        if option.legal:
+            move = sc.nodes[sc.start].move(option.option)
+            s2 = move.apply(sc.initial)
+            alone = brute(sc, move.next_node(s2), s2, weighting.vector, policy == "random")
+            assert option.value == pytest.approx(alone[0], abs=1e-9)
+            assert list(option.expected.values()) == pytest.approx(alone[1], abs=1e-9)
+    graph = expand(sc)
     assert graph.count_paths() == paths
     assert len(graph) <= paths * 8
 

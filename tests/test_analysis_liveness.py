@@ -1,9 +1,16 @@
-"""Dead variables: states that differ only in variables nothing reads any more are one position."""
+"""Dead variables and frozen objectives: what can no longer change is taken out of the positions."""
 
 from __future__ import annotations
 
+import pytest
+
+from sim.analysis import analyze_position
 from sim.analysis.graph import expand
-from sim.analysis.liveness import live_variables, reads
+from sim.analysis.liveness import liveness, reads
+
+
+def _by_id(example, sets):
+    return {n.id: sets[n.index] for n in example.nodes}
 
 
 def test_reads_finds_variables_not_enum_members():
@@ -13,13 +20,20 @@ def test_reads_finds_variables_not_enum_members():
     assert reads(3, names) == set()
 
 
-def test_forum_is_dead_until_an_option_sets_it(example):
-    live = live_variables(example)
-    at = {n.id: live[n.index] for n in example.nodes}
-    assert "forum" not in at["proposal"]
-    assert "forum" in at["terms"] and "forum" in at["votes"]
-    assert "forum" not in at["quiet_end"]
-    assert at["quiet_end"] == {"terms_public", "junta_confidence", "caracas_goodwill"}
+def test_objectives_freeze_once_nothing_can_change_their_variables(example):
+    names = [oid for oid, _ in example.objectives]
+    frozen = {n: {names[k] for k in ks} for n, ks in _by_id(example, liveness(example).frozen).items()}
+    assert frozen["proposal"] == set()
+    assert frozen["votes"] == {"venezuela"}
+    assert frozen["terms"] == {"venezuela", "unity"}
+    assert frozen["quiet_end"] == set(names)
+
+
+def test_live_variables_of_the_example(example):
+    live = _by_id(example, liveness(example).live)
+    assert "forum" not in live["proposal"]
+    assert live["terms"] == {"forum", "junta_confidence", "terms_public"}
+    assert live["quiet_end"] == set()
 
 
 def test_states_differing_only_in_a_dead_variable_share_a_position(example):
@@ -28,3 +42,14 @@ def test_states_differing_only_in_a_dead_variable_share_a_position(example):
     assert graph.find(start, (1, "none", 1, False)) == graph.root
     assert graph.find(start, (1, "iapc", 1, False)) == graph.root
     assert graph.find(start, (2, "none", 1, False)) is None
+
+
+def test_frozen_scores_come_from_the_real_state_at_a_merged_position(example):
+    """At `terms` Venezuela's score is frozen: two states that differ only in goodwill are one position,
+    yet each gets its own projected Venezuela score and value."""
+    terms = example.node_index["terms"]
+    low = analyze_position(example, terms, (1, "iapc", 1, False), "caracas")
+    high = analyze_position(example, terms, (1, "iapc", 3, False), "caracas")
+    assert low.expected["venezuela"] == 40 and high.expected["venezuela"] == 100
+    assert high.value - low.value == pytest.approx(0.75 * 60)
+    assert low.endings == high.endings

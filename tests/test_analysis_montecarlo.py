@@ -7,13 +7,14 @@ import pytest
 from sim.analysis.cache import solution_at
 from sim.analysis.montecarlo import exact_distribution, monte_carlo, playthrough
 from sim.analysis.policy import perspective_weighting
+from sim.analysis.projection import start_prior
 
 
 @pytest.mark.parametrize(("perspective", "policy"), [("state", "random"), ("caracas", "best"), ("state", "memo")])
 def test_sample_mean_within_four_standard_errors(example, perspective, policy):
     sol, i = solution_at(example, example.start, example.initial, perspective_weighting(example, perspective), policy)
-    result = monte_carlo(sol, i, runs=1500, seed=11)
-    exact = exact_distribution(sol, i)
+    result = monte_carlo(sol, i, start_prior(sol, example.start, example.initial), runs=1500, seed=11)
+    exact = exact_distribution(sol, i, start_prior(sol, example.start, example.initial))
     assert sum(exact.values()) == pytest.approx(1.0)
     assert result["exact_mean"] == pytest.approx(sum(v * p for v, p in exact.items()))
     if result["standard_error"] > 0:
@@ -26,7 +27,7 @@ def test_sample_mean_within_four_standard_errors(example, perspective, policy):
 
 def test_endings_frequencies_match_exact_probabilities(example):
     sol, i = solution_at(example, example.start, example.initial, perspective_weighting(example, "caracas"), "best")
-    result = monte_carlo(sol, i, runs=2000, seed=3)
+    result = monte_carlo(sol, i, start_prior(sol, example.start, example.initial), runs=2000, seed=3)
     exact = {example.nodes[e].id: p for e, p in sol.endings(i).items()}
     assert set(result["endings"]) <= set(exact)
     for end, p in exact.items():

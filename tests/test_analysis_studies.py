@@ -7,6 +7,7 @@ import pytest
 from sim.analysis.cache import solution_at
 from sim.analysis.frontier import frontier, undominated
 from sim.analysis.policy import perspective_weighting
+from sim.analysis.projection import start_prior
 from sim.analysis.sensitivity import sensitivity, sweep
 
 
@@ -22,7 +23,7 @@ def test_weight_flip_matches_the_break_even_weight(example):
     dem = p * 70 + (1 - p) * 30
     sol, i = _solved(example, "caracas")
     raw = dict(example.model.perspectives["caracas"].weights)
-    result = sensitivity(sol, i, raw)
+    result = sensitivity(sol, i, example.initial, raw)
     row = next(r for r in result["rows"] if r["kind"] == "weight" and r["name"] == "venezuela")
     assert len(row["flips"]) == 1
     flip = row["flips"][0]
@@ -36,7 +37,7 @@ def test_parameter_sweep_moves_the_root_value_linearly(example):
     (high - low) times the gap between the called and short branches."""
     sol, i = _solved(example, "caracas")
     raw = dict(example.model.perspectives["caracas"].weights)
-    result = sensitivity(sol, i, raw)
+    result = sensitivity(sol, i, example.initial, raw)
     row = next(r for r in result["rows"] if r["kind"] == "parameter")
     lo, hi = example.model.parameters["p_votes"].range
     called, short = (70 + 3 * 100) / 4, (30 + 3 * 100) / 4
@@ -68,7 +69,7 @@ def test_exact_frontier_of_the_example(example):
     quiet = (70.0, 60.0, 70.0)
     meeting = (p * 70 + (1 - p) * 30, p * 60 + (1 - p) * 20, 100.0)
     sol, i = _solved(example, "state")
-    result = frontier(sol, i)
+    result = frontier(sol, i, start_prior(sol, example.start, example.initial))
     assert result["method"] == "exact"
     points = sorted(tuple(pt["expected"].values()) for pt in result["frontier"])
     assert points == pytest.approx(sorted([quiet, meeting]))

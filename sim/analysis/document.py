@@ -8,6 +8,7 @@ from sim.analysis.cache import solution_at
 from sim.analysis.frontier import frontier
 from sim.analysis.montecarlo import monte_carlo
 from sim.analysis.policy import Weighting, check_policy
+from sim.analysis.projection import start_prior
 from sim.analysis.report import build_report
 from sim.analysis.sensitivity import sensitivity
 from sim.runtime import CompiledScenario
@@ -34,18 +35,20 @@ def analysis_document(sc: CompiledScenario, node: int, state: tuple, weighting: 
                       origin: dict | None = None) -> dict:
     """Analyse the position (node, state) under a weighting and a policy, with the optional studies."""
     check_policy(sc, policy)
-    sol, i = solution_at(sc, node, tuple(state), weighting, policy)
-    report = build_report(sol, i)
+    state = tuple(state)
+    sol, i = solution_at(sc, node, state, weighting, policy)
+    prior = start_prior(sol, node, state)
+    report = build_report(sol, i, prior)
     doc = {
         "format": FORMAT, "version": VERSION, "note": NOTE,
         "scenario": {"id": sc.id, "title": sc.model.title, "version": sc.model.version, "hash": sc.content_hash},
-        "position": {"node": sc.nodes[node].id, "state": sc.state_dict(tuple(state)), **(origin or {})},
+        "position": {"node": sc.nodes[node].id, "state": sc.state_dict(state), **(origin or {})},
         "weighting": {"name": weighting.name, "label": weighting.label, "weights": weighting.as_dict(sc)},
         "policy": policy,
-        "value": sol.value[i],
+        "value": prior.mean + sol.value[i],
         **report,
-        "sensitivity": sensitivity(sol, i, raw_weights) if with_sensitivity else None,
-        "frontier": frontier(sol, i) if with_frontier else None,
-        "montecarlo": monte_carlo(sol, i, montecarlo_runs, seed) if montecarlo_runs > 0 else None,
+        "sensitivity": sensitivity(sol, i, state, raw_weights) if with_sensitivity else None,
+        "frontier": frontier(sol, i, prior) if with_frontier else None,
+        "montecarlo": monte_carlo(sol, i, prior, montecarlo_runs, seed) if montecarlo_runs > 0 else None,
     }
     return finite(doc)

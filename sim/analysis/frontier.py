@@ -10,7 +10,7 @@ from __future__ import annotations
 from sim.analysis.graph import CHANCE, END, StateGraph
 from sim.analysis.policy import BEST, Weighting, perspective_weighting, single_objective
 from sim.analysis.projection import named
-from sim.analysis.solve import Solution, solve
+from sim.analysis.solve import Prior, Solution, solve
 
 EPS = 1e-9
 EXACT_POSITIONS = 20_000
@@ -50,7 +50,11 @@ def candidates(sol: Solution, i: int) -> list[tuple[str, str, Solution]]:
     return out
 
 
-def _exact(graph: StateGraph, i: int) -> list[tuple[tuple, object]]:
+def _shift(a: tuple, b: tuple) -> tuple:
+    return tuple(x + y for x, y in zip(a, b, strict=True))
+
+
+def _exact(graph: StateGraph, i: int, start: tuple) -> list[tuple[tuple, object]]:
     reach, stack = set(), [i]
     while stack:
         j = stack.pop()
@@ -60,25 +64,29 @@ def _exact(graph: StateGraph, i: int) -> list[tuple[tuple, object]]:
     if len(reach) > EXACT_POSITIONS:
         raise _TooMany(f"more than {EXACT_POSITIONS:,} positions")
     sets: dict[int, list] = {}
-    zero = (0.0,) * len(graph.scenario.objectives)
+    table = graph.reward_table
+    zero = table[0]
     for j in graph.children_first(reach):
         kind = graph.kind[j]
+        kids = graph.children[j]
+        rewards = graph.rewards[j] or (0,) * len(kids)
         if kind == END:
-            sets[j] = [(graph.scores[j], None)]
+            sets[j] = [(zero, None)]
         elif kind == CHANCE:
             acc: list = [(zero, ())]
-            for p, c in zip(graph.probs[j], graph.children[j], strict=True):
+            for p, c, r in zip(graph.probs[j], kids, rewards, strict=True):
                 if len(acc) * len(sets[c]) > EXACT_PRODUCT:
                     raise _TooMany("too many combinations at a chance event")
-                acc = undominated([(tuple(a + p * x for a, x in zip(av, v, strict=True)), plans + (plan,))
-                                   for av, plans in acc for v, plan in sets[c]])
+                acc = undominated([(tuple(a + p * (x + y) for a, x, y in zip(av, v, table[r], strict=True)),
+                                    plans + (plan,)) for av, plans in acc for v, plan in sets[c]])
             sets[j] = [(v, ("c", j, plans)) for v, plans in acc]
         else:
-            sets[j] = undominated([(v, ("d", j, k, plan)) for k, c in enumerate(graph.children[j])
+            sets[j] = undominated([(_shift(v, table[r]), ("d", j, k, plan))
+                                   for k, (c, r) in enumerate(zip(kids, rewards, strict=True))
                                    for v, plan in sets[c]])
         if len(sets[j]) > EXACT_SET:
             raise _TooMany(f"more than {EXACT_SET} undominated policies at one position")
-    return sets[i]
+    return [(_shift(v, start), plan) for v, plan in sets[i]]
 
 
 def _choices(graph: StateGraph, plan) -> dict[str, list[str]]:
@@ -105,14 +113,14 @@ def _gives_up(vec: tuple, frontier: list[tuple], sc) -> dict[str, float]:
     return {oid: best[k] - vec[k] for k, (oid, _) in enumerate(sc.objectives) if best[k] - vec[k] > EPS}
 
 
-def frontier(sol: Solution, i: int) -> dict:
+def frontier(sol: Solution, i: int, prior: Prior) -> dict:
     """Candidate policies marked on or off the frontier; the exact frontier when the graph is small."""
     g = sol.graph
     sc = g.scenario
-    cands = [(name, label, s.expected(i)) for name, label, s in candidates(sol, i)]
+    cands = [(name, label, _shift(prior.scores, s.expected(i))) for name, label, s in candidates(sol, i)]
     exact, note = None, None
     try:
-        exact = _exact(g, i)
+        exact = _exact(g, i, prior.scores)
     except _TooMany as exc:
         note = f"every policy could not be enumerated ({exc}); the frontier is over the candidate policies"
     front = [v for v, _ in exact] if exact is not None else [v for v, _ in undominated([(v, n) for n, _, v in cands])]

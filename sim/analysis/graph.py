@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sim.analysis.errors import AnalysisError
-from sim.analysis.liveness import canonicalisers
+from sim.analysis.liveness import canonicalisers, liveness
+from sim.model import IntVariable
 from sim.runtime import CompiledScenario, EvaluationError
 
 DECISION, CHANCE, END = 0, 1, 2
@@ -33,11 +34,13 @@ class StateGraph:
     moves: list[tuple[int, ...]]
     children: list[tuple[int, ...]]
     probs: list[tuple[float, ...] | None]
-    scores: list[tuple[float, ...] | None]
+    rewards: list[tuple[int, ...] | None]
+    reward_table: list[tuple[float, ...]]
     index: dict[tuple[int, tuple], int]
     root: int
     order: list[int]
     canon: list = field(default_factory=list, repr=False)
+    frozen: list[frozenset[int]] = field(default_factory=list, repr=False)
     warnings: list[str] = field(default_factory=list)
     _rank: list[int] | None = field(default=None, repr=False)
 
@@ -70,6 +73,19 @@ class StateGraph:
         """Some ids sorted so that successors come before predecessors."""
         return sorted(ids, key=self.rank.__getitem__)
 
+    def offset(self, node: int, state: tuple) -> tuple[float, ...]:
+        """Scores of the objectives already frozen at `node`, read from a full (not merged) state;
+        zero for the others. Figures at a position are this plus what its graph position projects."""
+        sc = self.scenario
+        vec = [0.0] * len(sc.objectives)
+        try:
+            for k in self.frozen[node]:
+                vec[k] = float(sc.objectives[k][1](state))
+        except ArithmeticError as exc:
+            raise AnalysisError(f"a score cannot be computed in state {sc.state_dict(state)}: {exc}",
+                                code="A003") from None
+        return tuple(vec)
+
     def count_paths(self, i: int | None = None) -> int:
         """Number of distinct plays from position i (default: the root) to an end, counted, never listed."""
         i = self.root if i is None else i
@@ -90,6 +106,17 @@ def _plans(sc: CompiledScenario) -> list[tuple]:
             moves.append((len(moves), tuple(g.fn for g in m.guards), m.effect, fixed, tuple(m.routes), m.probability))
         plans.append((KINDS[node.kind], tuple(moves)))
     return plans
+
+
+def _bounds(sc: CompiledScenario, exact_writes: list[list[set[str]]]) -> list[list[tuple]]:
+    """Per node and move, (slot, min, max) of each integer variable it writes exactly: the ranges to check.
+    (Values read from dead variables are placeholders, and so are the values written from them.)"""
+    slots = {name: i for i, name in enumerate(sc.var_names)}
+    out = []
+    for writes in exact_writes:
+        out.append([tuple((slots[x], v.min, v.max) for x in sorted(w)
+                          if isinstance(v := sc.model.variables[x], IntVariable)) for w in writes])
+    return out
 
 
 def _route(routes: tuple, s: tuple, where: str) -> int:
@@ -152,14 +179,6 @@ def _successors_careful(sc: CompiledScenario, plans: list, n: int, s: tuple) -> 
     return taken, keys, raw
 
 
-def _scores(sc: CompiledScenario, n: int, s: tuple) -> tuple[float, ...]:
-    try:
-        return tuple(float(fn(s)) for _, fn in sc.objectives)
-    except ArithmeticError as exc:
-        raise AnalysisError(f"a score of ending '{sc.nodes[n].id}' cannot be computed in state "
-                            f"{sc.state_dict(s)}: {exc}", code="A003") from None
-
-
 @contextmanager
 def no_cycle_collection():
     """Pause the cyclic garbage collector: building millions of acyclic tuples would otherwise
@@ -177,114 +196,153 @@ def expand(sc: CompiledScenario, node: int | None = None, state: tuple | None = 
            limit: int = DEFAULT_LIMIT) -> StateGraph:
     """Expand every distinct (node, state) reachable from a position (default: the start), each once."""
     with no_cycle_collection():
-        return _expand(sc, node, state, limit)
+        return _Expansion(sc, limit).run(sc.start if node is None else node,
+                                         sc.initial if state is None else tuple(state))
 
 
-def _expand(sc: CompiledScenario, node: int | None, state: tuple | None, limit: int) -> StateGraph:
-    node = sc.start if node is None else node
-    state = sc.initial if state is None else tuple(state)
-    if not 0 <= node < len(sc.nodes):
-        raise AnalysisError(f"node index {node} is not a node of '{sc.id}'", code="A010")
-    if len(state) != len(sc.var_names) or not sc.in_domain(state):
-        raise AnalysisError(f"state {state!r} is not a state of '{sc.id}' (variables: {', '.join(sc.var_names)})",
-                            code="A010")
-    plans = _plans(sc)
-    canon = canonicalisers(sc)
-    in_domain = sc.in_domain
-    keys = [(node, canon[node](state) if canon[node] is not None else state)]
-    index = {keys[0]: 0}
-    kinds: list[int] = []
-    moves: list[tuple] = []
-    children: list[tuple] = []
-    probs: list[tuple | None] = []
-    unsettled: set[int] = set()
-    shared: dict[tuple, tuple] = {}
-    for n, s in keys:
-        kind, plan = plans[n]
-        kinds.append(kind)
-        if kind == END:
-            moves.append(())
-            children.append(())
-            probs.append(None)
-            continue
-        taken, kids, raw = [], [], []
-        try:
-            if kind == DECISION:
-                for k, guards, effect, fixed, routes, _ in plan:
-                    for g in guards:
-                        if not g(s):
-                            break
-                    else:
-                        s2 = effect(s) if effect is not None else s
-                        n2 = fixed if fixed >= 0 else _route(routes, s2, "")
-                        c = canon[n2]
-                        key = (n2, c(s2) if c is not None else s2)
-                        j = index.get(key)
-                        if j is None:
-                            if not in_domain(key[1]):
-                                raise AnalysisError(_out_of_range(sc, n, k, s, s2), code="A003")
-                            j = index[key] = len(keys)
-                            keys.append(key)
-                        taken.append(k)
-                        kids.append(j)
+def _successors(kind: int, plan: tuple, s: tuple) -> tuple[list, list, list]:
+    """Open moves, (next node, state after effects) and raw probabilities of a position: the fast path."""
+    taken, nexts, raw = [], [], []
+    if kind == DECISION:
+        for k, guards, effect, fixed, routes, _ in plan:
+            for g in guards:
+                if not g(s):
+                    break
             else:
-                for k, _, effect, fixed, routes, probability in plan:
-                    p = probability(s)
-                    if p > 0:
-                        s2 = effect(s) if effect is not None else s
-                        n2 = fixed if fixed >= 0 else _route(routes, s2, "")
-                        c = canon[n2]
-                        key = (n2, c(s2) if c is not None else s2)
-                        j = index.get(key)
-                        if j is None:
-                            if not in_domain(key[1]):
-                                raise AnalysisError(_out_of_range(sc, n, k, s, s2), code="A003")
-                            j = index[key] = len(keys)
-                            keys.append(key)
-                        taken.append(k)
-                        kids.append(j)
-                        raw.append(float(p))
-        except (ArithmeticError, EvaluationError):
-            taken, new_keys, raw = _successors_careful(sc, plans, n, s)
+                s2 = effect(s) if effect is not None else s
+                taken.append(k)
+                nexts.append((fixed if fixed >= 0 else _route(routes, s2, ""), s2))
+    else:
+        for k, _, effect, fixed, routes, probability in plan:
+            p = probability(s)
+            if p > 0:
+                s2 = effect(s) if effect is not None else s
+                taken.append(k)
+                nexts.append((fixed if fixed >= 0 else _route(routes, s2, ""), s2))
+                raw.append(float(p))
+    return taken, nexts, raw
+
+
+class _Expansion:
+    """One expansion: positions found so far, and the tables the graph is built from."""
+
+    def __init__(self, sc: CompiledScenario, limit: int):
+        self.sc, self.limit = sc, limit
+        self.plans = _plans(sc)
+        facts = liveness(sc)
+        self.canon = canonicalisers(sc, facts.live)
+        self.bounds = _bounds(sc, facts.exact_writes)
+        self.frozen = facts.frozen
+        self.fresh = [{t: tuple(sorted(facts.frozen[t] - facts.frozen[n])) for t in range(len(sc.nodes))
+                       if facts.frozen[t] - facts.frozen[n]} or None for n in range(len(sc.nodes))]
+        self.objectives = [fn for _, fn in sc.objectives]
+        self.table: list[tuple[float, ...]] = [(0.0,) * len(sc.objectives)]
+        self.table_index = {self.table[0]: 0}
+
+    def reward(self, n: int, n2: int, s2: tuple, objectives: tuple[int, ...]) -> int:
+        """Index in the reward table of the scores of the objectives that freeze on entering n2."""
+        vec = [0.0] * len(self.objectives)
+        try:
+            for k in objectives:
+                vec[k] = float(self.objectives[k](s2))
+        except ArithmeticError as exc:
+            raise AnalysisError(f"a score cannot be computed on the way from '{self.sc.nodes[n].id}' to "
+                                f"'{self.sc.nodes[n2].id}' in state {self.sc.state_dict(s2)}: {exc}",
+                                code="A003") from None
+        key = tuple(vec)
+        r = self.table_index.get(key)
+        if r is None:
+            r = self.table_index[key] = len(self.table)
+            self.table.append(key)
+        return r
+
+    def run(self, node: int, state: tuple) -> StateGraph:
+        sc, plans, canon, fresh = self.sc, self.plans, self.canon, self.fresh
+        if not 0 <= node < len(sc.nodes):
+            raise AnalysisError(f"node index {node} is not a node of '{sc.id}'", code="A010")
+        if len(state) != len(sc.var_names) or not sc.in_domain(state):
+            raise AnalysisError(f"state {state!r} is not a state of '{sc.id}' "
+                                f"(variables: {', '.join(sc.var_names)})", code="A010")
+        bounds = self.bounds
+        keys = [(node, canon[node](state) if canon[node] is not None else state)]
+        index = {keys[0]: 0}
+        kinds: list[int] = []
+        moves: list[tuple] = []
+        children: list[tuple] = []
+        probs: list[tuple | None] = []
+        rewards: list[tuple | None] = []
+        unsettled: set[int] = set()
+        shared: dict[tuple, tuple] = {}
+        for n, s in keys:
+            kind, plan = plans[n]
+            kinds.append(kind)
+            if kind == END:
+                moves.append(())
+                children.append(())
+                probs.append(None)
+                rewards.append(None)
+                continue
+            try:
+                taken, nexts, raw = _successors(kind, plan, s)
+            except (ArithmeticError, EvaluationError):
+                taken, nexts, raw = _successors_careful(sc, plans, n, s)
+            if not nexts:
+                what = "no open option" if kind == DECISION else "no outcome with a positive probability"
+                raise AnalysisError(f"'{sc.nodes[n].id}' has {what} in state {sc.state_dict(s)}: "
+                                    f"play would stop there", code="A002")
             kids = []
-            for k, (n2, s2) in zip(taken, new_keys, strict=True):
+            rews = None
+            freezing = fresh[n]
+            checks = bounds[n]
+            for x, (n2, s2) in enumerate(nexts):
+                for slot, lo, hi in checks[taken[x]]:
+                    if not lo <= s2[slot] <= hi:
+                        raise AnalysisError(_out_of_range(sc, n, taken[x], s, s2), code="A003")
                 c = canon[n2]
                 key = (n2, c(s2) if c is not None else s2)
                 j = index.get(key)
                 if j is None:
-                    if not in_domain(key[1]):
-                        raise AnalysisError(_out_of_range(sc, n, k, s, s2), code="A003") from None
                     j = index[key] = len(keys)
                     keys.append(key)
                 kids.append(j)
-        if not kids:
-            what = "no open option" if kind == DECISION else "no outcome with a positive probability"
-            raise AnalysisError(f"'{sc.nodes[n].id}' has {what} in state {sc.state_dict(s)}: play would stop there",
-                                code="A002")
-        if len(keys) > limit:
-            raise AnalysisError(f"more than {limit:,} distinct positions are reachable; analysis stopped",
-                                code="A004", hint="analyse from a later position (--from REPLAY)")
-        if kind == CHANCE:
-            total = sum(raw)
-            if abs(total - 1.0) > 1e-12:
-                if abs(total - 1.0) > PROBABILITY_TOLERANCE:
-                    unsettled.add(n)
-                settled = settle(raw)
-                keep = [x for x in range(len(kids)) if settled[x] > 0]
-                taken, kids, raw = [taken[x] for x in keep], [kids[x] for x in keep], [settled[x] for x in keep]
-            probs.append(tuple(raw))
-        else:
-            probs.append(None)
-        t = tuple(taken)
-        moves.append(shared.setdefault(t, t))
-        children.append(tuple(kids))
-    order = _children_first(sc, keys, children)
-    graph = StateGraph(sc, [k[0] for k in keys], [k[1] for k in keys], kinds, moves, children, probs,
-                       [_scores(sc, n, s) if kind == END else None for (n, s), kind in zip(keys, kinds, strict=True)],
-                       index, root=0, order=order, canon=canon)
-    graph.warnings = [f"the probabilities of '{sc.nodes[n].id}' do not sum to 1 in some states; "
-                      f"they are taken as the engine draws them" for n in sorted(unsettled)]
-    return graph
+                if freezing is not None and n2 in freezing:
+                    r = self.reward(n, n2, s2, freezing[n2])
+                    if r:
+                        if rews is None:
+                            rews = [0] * len(nexts)
+                        rews[x] = r
+            if len(keys) > self.limit:
+                raise AnalysisError(f"more than {self.limit:,} distinct positions are reachable; analysis stopped",
+                                    code="A004", hint="analyse from a later position (--from REPLAY)")
+            if kind == CHANCE:
+                total = sum(raw)
+                if abs(total - 1.0) > 1e-12:
+                    if abs(total - 1.0) > PROBABILITY_TOLERANCE:
+                        unsettled.add(n)
+                    settled = settle(raw)
+                    keep = [x for x in range(len(kids)) if settled[x] > 0]
+                    taken, kids, raw = [taken[x] for x in keep], [kids[x] for x in keep], [settled[x] for x in keep]
+                    rews = [rews[x] for x in keep] if rews is not None else None
+                probs.append(tuple(raw))
+            else:
+                probs.append(None)
+            t = tuple(taken)
+            moves.append(shared.setdefault(t, t))
+            children.append(tuple(kids))
+            rewards.append(tuple(rews) if rews is not None else None)
+        graph = StateGraph(sc, [k[0] for k in keys], [k[1] for k in keys], kinds, moves, children, probs,
+                           rewards, self.table, index, root=0, order=_children_first(sc, keys, children),
+                           canon=canon, frozen=self.frozen)
+        graph.warnings = [f"the probabilities of '{sc.nodes[n].id}' do not sum to 1 in some states; "
+                          f"they are taken as the engine draws them" for n in sorted(unsettled)]
+        return graph
+
+
+def _out_of_range(sc: CompiledScenario, n: int, k: int, s: tuple, s2: tuple) -> str:
+    move = sc.nodes[n].moves[k]
+    bad = [f"{name} = {v!r}" for name, v, old in zip(sc.var_names, s2, s, strict=True) if v != old]
+    return (f"'{move.id}' at '{sc.nodes[n].id}' sets a variable outside its range in state "
+            f"{sc.state_dict(s)} ({', '.join(bad)})")
 
 
 def _children_first(sc: CompiledScenario, keys: list, children: list[tuple]) -> list[int]:
@@ -330,10 +388,3 @@ def _cycle(children: list[tuple], among: list[int]) -> list[int]:
                 stack.append((c, iter(children[c])))
                 path.append(c)
     return []
-
-
-def _out_of_range(sc: CompiledScenario, n: int, k: int, s: tuple, s2: tuple) -> str:
-    move = sc.nodes[n].moves[k]
-    bad = [f"{name} = {v!r}" for name, v, old in zip(sc.var_names, s2, s, strict=True) if v != old]
-    return (f"'{move.id}' at '{sc.nodes[n].id}' sets a variable outside its range in state "
-            f"{sc.state_dict(s)} ({', '.join(bad)})")

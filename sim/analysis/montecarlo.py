@@ -6,7 +6,7 @@ import math
 import random
 
 from sim.analysis.graph import END
-from sim.analysis.solve import Solution
+from sim.analysis.solve import Prior, Solution
 from sim.engine import Game, Position
 
 BINS = 10
@@ -34,14 +34,26 @@ def playthrough(sol: Solution, i: int, seed: int) -> tuple[str, float]:
     return game.node.id, _final_value(sol, game.scores())
 
 
-def exact_distribution(sol: Solution, i: int) -> dict[float, float]:
-    """Probability of each final weighted value from position i under the policy."""
+def exact_distribution(sol: Solution, i: int, prior: Prior) -> dict[float, float]:
+    """Probability of each final weighted value from position i under the policy (values rounded to
+    1e-9 so that equal totals reached along different paths are counted together)."""
     g = sol.graph
+    pending: dict[int, dict[float, float]] = {i: {round(prior.mean, 9): 1.0}}
     out: dict[float, float] = {}
-    for j, r in sol.reach(i).items():
-        if g.kind[j] == END and r > 0:
-            v = sol.value[j]
-            out[v] = out.get(v, 0.0) + r
+    for j in reversed(g.children_first(sol.reach(i))):
+        here = pending.pop(j, None)
+        if not here:
+            continue
+        if g.kind[j] == END:
+            for v, q in here.items():
+                out[v] = out.get(v, 0.0) + q
+            continue
+        for p, c, r in sol.branches(j):
+            gain = sol.reward_values[r]
+            into = pending.setdefault(c, {})
+            for v, q in here.items():
+                key = round(v + gain, 9)
+                into[key] = into.get(key, 0.0) + p * q
     return out
 
 
@@ -62,21 +74,22 @@ def _histogram(values: list[float], exact: dict[float, float]) -> list[dict]:
     return rows
 
 
-def monte_carlo(sol: Solution, i: int, runs: int, seed: int = 0) -> dict:
+def monte_carlo(sol: Solution, i: int, prior: Prior, runs: int, seed: int = 0) -> dict:
     """`runs` playthroughs with seeds seed, seed+1, ...: sample mean against the exact mean, histogram."""
     values, endings = [], {}
     for run in range(runs):
         end, v = playthrough(sol, i, seed + run)
         values.append(v)
         endings[end] = endings.get(end, 0) + 1
-    exact = exact_distribution(sol, i)
+    exact = exact_distribution(sol, i, prior)
+    exact_mean = prior.mean + sol.value[i]
     mean = sum(values) / runs
     sample_sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (runs - 1)) if runs > 1 else 0.0
     exact_sd = sol.stdev(i)
     stderr = exact_sd / math.sqrt(runs)
-    z = (mean - sol.value[i]) / stderr if stderr > 0 else (0.0 if abs(mean - sol.value[i]) < 1e-9 else math.inf)
+    z = (mean - exact_mean) / stderr if stderr > 0 else (0.0 if abs(mean - exact_mean) < 1e-9 else math.inf)
     return {
-        "runs": runs, "seed": seed, "mean": mean, "stdev": sample_sd, "exact_mean": sol.value[i],
+        "runs": runs, "seed": seed, "mean": mean, "stdev": sample_sd, "exact_mean": exact_mean,
         "exact_stdev": exact_sd, "standard_error": stderr, "z": z,
         "endings": {e: n / runs for e, n in sorted(endings.items(), key=lambda kv: -kv[1])},
         "histogram": _histogram(values, exact),

@@ -9,29 +9,11 @@ from __future__ import annotations
 
 import math
 
-from sim.analysis.graph import CHANCE, DECISION, END, StateGraph
-from sim.analysis.projection import ending_names, fallbacks_from, named, options_of, outcomes_of
-from sim.analysis.solve import TIE, Solution
+from sim.analysis.graph import CHANCE, DECISION, END
+from sim.analysis.projection import fallbacks_from, options_of, outcomes_of, position_figures
+from sim.analysis.solve import TIE, Prior, Solution
 
 REASONS = 3
-
-
-def reach_uniform(graph: StateGraph, i: int) -> dict[int, float]:
-    """Probability of each position when every open option is equally likely, from position i."""
-    out = {i: 1.0}
-    for j in reversed(graph.order):
-        r = out.get(j)
-        if not r:
-            continue
-        kids = graph.children[j]
-        if graph.kind[j] == CHANCE:
-            for p, c in zip(graph.probs[j], kids, strict=True):
-                out[c] = out.get(c, 0.0) + r * p
-        elif kids:
-            share = r / len(kids)
-            for c in kids:
-                out[c] = out.get(c, 0.0) + share
-    return out
 
 
 def _mix(parts: list[tuple[float, dict]]) -> dict:
@@ -67,11 +49,11 @@ def _reasons(states: list[tuple[float, dict]], best: str, other: str, weights: d
     return rows
 
 
-def _node_summary(sol: Solution, node: int, states: list[tuple[int, float]], on_path: bool) -> dict:
+def _node_summary(sol: Solution, node: int, states: list[tuple[int, Prior]], on_path: bool) -> dict:
     g = sol.graph
     sc = g.scenario
-    total = sum(r for _, r in states)
-    per_state = [(r, {o.option: o for o in options_of(sol, i) if o.legal}) for i, r in states]
+    total = sum(p.reach for _, p in states)
+    per_state = [(p.reach, {o.option: o for o in options_of(sol, i, p) if o.legal}) for i, p in states]
     options = []
     for m in sc.nodes[node].moves:
         parts = [(r, opts[m.id]) for r, opts in per_state if m.id in opts]
@@ -99,24 +81,21 @@ def _node_summary(sol: Solution, node: int, states: list[tuple[int, float]], on_
     }
 
 
-def decision_summaries(sol: Solution, i: int) -> list[dict]:
+def decision_summaries(sol: Solution, i: int, prior: Prior) -> list[dict]:
     """A summary of every decision node reachable from position i, in order of play."""
     g = sol.graph
-    on_path = sol.reach(i)
-    anywhere = reach_uniform(g, i)
-    by_node: dict[int, list[tuple[int, float]]] = {}
+    on_path = sol.forward(i, prior)
+    anywhere = sol.forward(i, prior, uniform=True)
     first: dict[int, int] = {}
     for j in reversed(g.children_first(anywhere)):
-        if g.kind[j] != DECISION or anywhere[j] <= 0:
-            continue
-        first.setdefault(g.node[j], j)
-        by_node.setdefault(g.node[j], [])
+        if g.kind[j] == DECISION:
+            first.setdefault(g.node[j], j)
     out = []
-    for node in sorted(by_node, key=lambda n: -g.rank[first[n]]):
-        states = [(j, r) for j, r in on_path.items() if g.node[j] == node and r > 0]
+    for node in sorted(first, key=lambda n: -g.rank[first[n]]):
+        states = [(j, p) for j, p in on_path.items() if g.node[j] == node]
         reached = bool(states)
         if not reached:
-            states = [(j, r) for j, r in anywhere.items() if g.node[j] == node and r > 0]
+            states = [(j, p) for j, p in anywhere.items() if g.node[j] == node]
         out.append(_node_summary(sol, node, states, reached))
     return out
 
@@ -129,35 +108,36 @@ def likely_line(sol: Solution, i: int) -> list[dict]:
         parts = sol.branches(i)
         if g.kind[i] == DECISION and sol.choice[i] < 0:
             break
-        k = max(range(len(parts)), key=lambda x: parts[x][0]) if g.kind[i] == CHANCE else sol.choice[i]
-        p = parts[k][0] if g.kind[i] == CHANCE else None
+        if g.kind[i] == CHANCE:
+            k = max(range(len(parts)), key=lambda x: parts[x][0])
+            p = parts[k][0]
+        else:
+            k, p = sol.choice[i], None
         line.append({"node": g.node_id(i), "choice": g.move_id(i, k), "probability": p})
         i = g.children[i][k]
     line.append({"node": g.node_id(i), "choice": None, "probability": None})
     return line
 
 
-def root_summary(sol: Solution, i: int) -> dict:
+def root_summary(sol: Solution, i: int, prior: Prior) -> dict:
     """Figures of the position itself: value, spread, expected scores, endings, recommendation."""
     g = sol.graph
-    sc = g.scenario
     kind = g.kind[i]
     recommended = g.move_id(i, sol.choice[i]) if kind == DECISION and sol.choice[i] >= 0 else None
-    out = {"node": g.node_id(i), "kind": sc.nodes[g.node[i]].kind, "value": sol.value[i], "stdev": sol.stdev(i),
-           "best": sol.best[i], "worst": sol.worst[i], "expected": named(sc, sol.expected(i)),
-           "endings": ending_names(sc, sol.endings(i)), "recommended": recommended}
+    out = {"node": g.node_id(i), "kind": g.scenario.nodes[g.node[i]].kind, **position_figures(sol, i, prior),
+           "recommended": recommended}
     if kind == CHANCE:
-        out["outcomes"] = [o.__dict__ for o in outcomes_of(sol, i)]
+        out["outcomes"] = [o.__dict__ for o in outcomes_of(sol, i, prior)]
     return out
 
 
-def build_report(sol: Solution, i: int) -> dict:
+def build_report(sol: Solution, i: int, prior: Prior) -> dict:
     """Everything the memo says about position i, as plain data."""
     g = sol.graph
     return {
-        "root": root_summary(sol, i),
+        "root": root_summary(sol, i, prior),
         "line": likely_line(sol, i),
-        "decisions": decision_summaries(sol, i),
+        "decisions": decision_summaries(sol, i, prior),
         "fallbacks": fallbacks_from(sol, i),
         "size": {"positions": len(g), "paths": g.count_paths(i)},
         "warnings": list(g.warnings),

@@ -38,10 +38,15 @@ def best_first_option(sol: Solution, i: int) -> str | None:
     j = first_decision(sol, i)
     if j is None:
         return None
-    kids = sol.graph.children[j]
-    top = max(sol.value[c] for c in kids)
-    k = next(k for k, c in enumerate(kids) if sol.value[c] >= top - TIE)
-    return sol.graph.move_id(j, k)
+    values = [sol.through(j, x) for x in range(len(sol.graph.children[j]))]
+    top = max(values)
+    return sol.graph.move_id(j, next(x for x, v in enumerate(values) if v >= top - TIE))
+
+
+def root_value(sol: Solution, i: int, node: int, state: tuple) -> float:
+    """Projected final value at position i, which a game reaches at (node, state)."""
+    frozen = sol.graph.offset(node, state)
+    return sum(a * b for a, b in zip(sol.weighting.vector, frozen, strict=True)) + sol.value[i]
 
 
 def _grid(lo: float, hi: float, current: float, integer: bool) -> list[float]:
@@ -103,7 +108,7 @@ def _parameter_probe(sc: CompiledScenario, name: str, node: int, state: tuple, w
             varied = with_parameters(sc, {name: x})
             graph = expand(varied, node, state)
             sol = solve(graph, weighting, policy)
-            cache[x] = (sol.value[graph.root], best_first_option(sol, graph.root))
+            cache[x] = (root_value(sol, graph.root, node, state), best_first_option(sol, graph.root))
         return cache[x]
 
     return probe
@@ -130,7 +135,7 @@ def parameter_rows(sc: CompiledScenario, node: int, state: tuple, weighting: Wei
     return rows
 
 
-def weight_rows(sol: Solution, i: int, raw: dict[str, float]) -> list[dict]:
+def weight_rows(sol: Solution, i: int, state: tuple, raw: dict[str, float]) -> list[dict]:
     """One sweep per objective weight of the weighting (raw weights, before normalising)."""
     sc = sol.graph.scenario
     rows = []
@@ -148,7 +153,7 @@ def weight_rows(sol: Solution, i: int, raw: dict[str, float]) -> list[dict]:
                 w = Weighting(sol.weighting.name, sol.weighting.label,
                               tuple(weights.get(o, 0.0) / total for o, _ in sc.objectives))
                 varied = solve(sol.graph, w, sol.policy)
-                cache[x] = (varied.value[i], best_first_option(varied, i))
+                cache[x] = (root_value(varied, i, sol.graph.node[i], state), best_first_option(varied, i))
             return cache[x]
 
         row = {"kind": "weight", "name": oid, "label": sc.model.objectives[oid].label or oid, "value": base,
@@ -158,13 +163,14 @@ def weight_rows(sol: Solution, i: int, raw: dict[str, float]) -> list[dict]:
     return rows
 
 
-def sensitivity(sol: Solution, i: int, raw_weights: dict[str, float]) -> dict:
-    """Parameter and weight sweeps from position i, and the tornado order (largest spread first)."""
+def sensitivity(sol: Solution, i: int, state: tuple, raw_weights: dict[str, float]) -> dict:
+    """Parameter and weight sweeps from position i (reached in `state`), and the tornado order
+    (largest spread first)."""
     g = sol.graph
     sc = g.scenario
     if g.kind[i] == END:
         return {"best_first_option": None, "rows": [], "tornado": []}
-    rows = parameter_rows(sc, g.node[i], g.state[i], sol.weighting, sol.policy) + weight_rows(sol, i, raw_weights)
+    rows = parameter_rows(sc, g.node[i], state, sol.weighting, sol.policy) + weight_rows(sol, i, state, raw_weights)
     tornado = sorted((r for r in rows if "spread" in r), key=lambda r: -r["spread"])
     return {"best_first_option": best_first_option(sol, i),
             "rows": rows, "tornado": [{"kind": r["kind"], "name": r["name"], "spread": r["spread"],

@@ -1,4 +1,9 @@
-"""Backward induction over a state graph: the value of every position under a weighting and a policy."""
+"""Backward induction over a state graph: the value of every position under a weighting and a policy.
+
+A position's figures cover what is still to come from it: the scores of objectives that freeze on
+the way (edge rewards, see `liveness`). Add the scores already frozen at a position (its offset)
+for the projected final figures; `Prior` carries that offset along forward passes.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +18,26 @@ NOT_COVERED, LOCKED = "not covered by the line", "the line's option is locked"
 
 
 @dataclass
+class Prior:
+    """What has been collected on arriving at a position: probability of arriving, and the mean, second
+    moment, least and most of the weighted value collected so far, with the mean score of each objective."""
+
+    reach: float
+    mean: float
+    second: float
+    low: float
+    high: float
+    scores: tuple[float, ...]
+
+    @property
+    def variance(self) -> float:
+        return max(0.0, self.second - self.mean * self.mean)
+
+
+@dataclass
 class Solution:
-    """Per position: expected weighted value, its second moment, best and worst reachable value, and the
-    option the policy takes (an index into the position's open moves; -1 when it mixes or does not choose)."""
+    """Per position: expected weighted value still to come, its second moment, least and most reachable,
+    and the option the policy takes (index into the open moves; -1 when it mixes or does not choose)."""
 
     graph: StateGraph
     weighting: Weighting
@@ -26,44 +48,89 @@ class Solution:
     worst: list[float]
     choice: list[int]
     fallback: dict[int, str]
+    reward_values: list[float]
     _expected: dict[int, tuple[float, ...]] = field(default_factory=dict, repr=False)
     _endings: dict[int, dict[int, float]] = field(default_factory=dict, repr=False)
 
     def stdev(self, i: int) -> float:
         return math.sqrt(max(0.0, self.m2[i] - self.value[i] ** 2))
 
-    def branches(self, i: int) -> list[tuple[float, int]]:
-        """(probability, child) pairs the policy follows from position i."""
+    def edge_reward(self, i: int, x: int) -> int:
+        """Reward-table index of the x-th open move of position i."""
+        r = self.graph.rewards[i]
+        return r[x] if r is not None else 0
+
+    def through(self, i: int, x: int) -> float:
+        """Expected value still to come from position i when its x-th open move is taken."""
+        return self.reward_values[self.edge_reward(i, x)] + self.value[self.graph.children[i][x]]
+
+    def branches(self, i: int) -> list[tuple[float, int, int]]:
+        """(probability, child, reward index) of the moves the policy follows from position i."""
         g = self.graph
         kind = g.kind[i]
         if kind == END:
             return []
-        if kind == CHANCE:
-            return list(zip(g.probs[i], g.children[i], strict=True))
-        if self.choice[i] >= 0:
-            return [(1.0, g.children[i][self.choice[i]])]
         kids = g.children[i]
-        return [(1.0 / len(kids), c) for c in kids]
+        rewards = g.rewards[i] or (0,) * len(kids)
+        if kind == CHANCE:
+            return list(zip(g.probs[i], kids, rewards, strict=True))
+        if self.choice[i] >= 0:
+            x = self.choice[i]
+            return [(1.0, kids[x], rewards[x])]
+        return [(1.0 / len(kids), c, r) for c, r in zip(kids, rewards, strict=True)]
 
-    def reach(self, i: int) -> dict[int, float]:
-        """Probability of passing through each position when play starts at i and follows the policy."""
-        out = {i: 1.0}
-        pending = [i]
-        seen = {i}
+    def forward(self, i: int, start: Prior, uniform: bool = False) -> dict[int, Prior]:
+        """Priors of every position reached from i, under the policy (or every open option alike)."""
+        g = self.graph
+        seen, pending = {i}, [i]
         while pending:
             j = pending.pop()
-            for _, c in self.branches(j):
+            for c in g.children[j]:
                 if c not in seen:
                     seen.add(c)
                     pending.append(c)
-        for j in reversed(self.graph.children_first(seen)):
-            r = out.get(j, 0.0)
-            for p, c in self.branches(j):
-                out[c] = out.get(c, 0.0) + r * p
+        table, values = g.reward_table, self.reward_values
+        sums: dict[int, list] = {i: [start.reach, start.reach * start.mean, start.reach * start.second,
+                                     start.low, start.high, [start.reach * x for x in start.scores]]}
+        out: dict[int, Prior] = {}
+        for j in reversed(g.children_first(seen)):
+            acc = sums.pop(j, None)
+            if acc is None or acc[0] <= 0:
+                continue
+            r = acc[0]
+            prior = Prior(r, acc[1] / r, acc[2] / r, acc[3], acc[4], tuple(x / r for x in acc[5]))
+            out[j] = prior
+            parts = self._uniform(j) if uniform else self.branches(j)
+            for p, c, k in parts:
+                gain, vec = values[k], table[k]
+                w = r * p
+                into = sums.get(c)
+                if into is None:
+                    into = sums[c] = [0.0, 0.0, 0.0, math.inf, -math.inf, [0.0] * len(vec)]
+                into[0] += w
+                into[1] += w * (prior.mean + gain)
+                into[2] += w * (prior.second + 2 * gain * prior.mean + gain * gain)
+                into[3] = min(into[3], prior.low + gain)
+                into[4] = max(into[4], prior.high + gain)
+                for x, (a, b) in enumerate(zip(prior.scores, vec, strict=True)):
+                    into[5][x] += w * (a + b)
         return out
 
+    def _uniform(self, i: int) -> list[tuple[float, int, int]]:
+        g = self.graph
+        kids = g.children[i]
+        rewards = g.rewards[i] or (0,) * len(kids)
+        if g.kind[i] == CHANCE:
+            return list(zip(g.probs[i], kids, rewards, strict=True))
+        return [(1.0 / len(kids), c, r) for c, r in zip(kids, rewards, strict=True)]
+
+    def reach(self, i: int) -> dict[int, float]:
+        """Probability of passing through each position when play starts at i and follows the policy."""
+        zero = (0.0,) * len(self.weighting.vector)
+        return {j: p.reach for j, p in self.forward(i, Prior(1.0, 0.0, 0.0, 0.0, 0.0, zero)).items()}
+
     def expected(self, i: int) -> tuple[float, ...]:
-        """Expected final score of each objective from position i."""
+        """Expected score still to come of each objective from position i."""
         self._fill(i)
         return self._expected[i]
 
@@ -81,23 +148,23 @@ class Solution:
             if j in todo or j in self._expected:
                 continue
             todo.add(j)
-            stack.extend(c for _, c in self.branches(j))
-        g, expected, endings = self.graph, self._expected, self._endings
+            stack.extend(c for _, c, _ in self.branches(j))
+        g, expected, endings, table = self.graph, self._expected, self._endings, self.graph.reward_table
         for j in g.children_first(todo):
             if g.kind[j] == END:
-                expected[j] = g.scores[j]
+                expected[j] = table[0]
                 endings[j] = {g.node[j]: 1.0}
                 continue
             parts = self.branches(j)
-            if len(parts) == 1:
+            if len(parts) == 1 and parts[0][2] == 0:
                 expected[j] = expected[parts[0][1]]
                 endings[j] = endings[parts[0][1]]
                 continue
             acc = [0.0] * len(self.weighting.vector)
             ends: dict[int, float] = {}
-            for p, c in parts:
-                for k, x in enumerate(expected[c]):
-                    acc[k] += p * x
+            for p, c, r in parts:
+                for k, (x, y) in enumerate(zip(expected[c], table[r], strict=True)):
+                    acc[k] += p * (x + y)
                 for e, q in endings[c].items():
                     ends[e] = ends.get(e, 0.0) + p * q
             expected[j] = tuple(acc)
@@ -108,8 +175,9 @@ def solve(graph: StateGraph, weighting: Weighting, policy: str = BEST) -> Soluti
     """Value every position of the graph, children first, each once."""
     n = len(graph)
     w = weighting.vector
-    kind, children, probs, scores, moves, nodes = (graph.kind, graph.children, graph.probs, graph.scores,
-                                                   graph.moves, graph.node)
+    kind, children, probs, rewards, moves, nodes = (graph.kind, graph.children, graph.probs, graph.rewards,
+                                                    graph.moves, graph.node)
+    gains = [sum(a * b for a, b in zip(w, vec, strict=True)) for vec in graph.reward_table]
     line = line_moves(graph.scenario, policy)
     mixed = policy == RANDOM
     value = [0.0] * n
@@ -121,44 +189,67 @@ def solve(graph: StateGraph, weighting: Weighting, policy: str = BEST) -> Soluti
     for i in graph.order:
         k = kind[i]
         if k == END:
-            v = sum(a * b for a, b in zip(w, scores[i], strict=False))
-            value[i], m2[i], best[i], worst[i] = v, v * v, v, v
-        elif k == CHANCE:
+            continue
+        kids = children[i]
+        rw = rewards[i]
+        if k == CHANCE:
             v = q = 0.0
             hi, lo = -math.inf, math.inf
-            for p, c in zip(probs[i], children[i], strict=False):
-                v += p * value[c]
-                q += p * m2[c]
-                if best[c] > hi:
-                    hi = best[c]
-                if worst[c] < lo:
-                    lo = worst[c]
+            if rw is None:
+                for p, c in zip(probs[i], kids, strict=False):
+                    v += p * value[c]
+                    q += p * m2[c]
+                    if best[c] > hi:
+                        hi = best[c]
+                    if worst[c] < lo:
+                        lo = worst[c]
+            else:
+                for p, c, r in zip(probs[i], kids, rw, strict=False):
+                    g = gains[r]
+                    vc = value[c]
+                    v += p * (g + vc)
+                    q += p * (g * g + 2 * g * vc + m2[c])
+                    if g + best[c] > hi:
+                        hi = g + best[c]
+                    if g + worst[c] < lo:
+                        lo = g + worst[c]
             value[i], m2[i], best[i], worst[i] = v, q, hi, lo
-        elif mixed:
-            kids = children[i]
+            continue
+        if mixed:
             share = 1.0 / len(kids)
-            value[i] = share * sum(value[c] for c in kids)
-            m2[i] = share * sum(m2[c] for c in kids)
-            best[i] = max(best[c] for c in kids)
-            worst[i] = min(worst[c] for c in kids)
-        else:
-            kids = children[i]
-            pick = -1
-            if line:
-                want = line.get(nodes[i])
-                if want is None:
-                    fallback[i] = NOT_COVERED
-                elif want in moves[i]:
-                    pick = moves[i].index(want)
-                else:
-                    fallback[i] = LOCKED
-            if pick < 0:
+            v = q = 0.0
+            hi, lo = -math.inf, math.inf
+            for x, c in enumerate(kids):
+                g = gains[rw[x]] if rw is not None else 0.0
+                v += g + value[c]
+                q += g * g + 2 * g * value[c] + m2[c]
+                hi = max(hi, g + best[c])
+                lo = min(lo, g + worst[c])
+            value[i], m2[i], best[i], worst[i] = share * v, share * q, hi, lo
+            continue
+        pick = -1
+        if line:
+            want = line.get(nodes[i])
+            if want is None:
+                fallback[i] = NOT_COVERED
+            elif want in moves[i]:
+                pick = moves[i].index(want)
+            else:
+                fallback[i] = LOCKED
+        if pick < 0:
+            if rw is None:
                 pick, top = 0, value[kids[0]]
                 for x in range(1, len(kids)):
                     if value[kids[x]] > top + TIE:
                         pick, top = x, value[kids[x]]
-            c = kids[pick]
-            choice[i] = pick
-            value[i], m2[i], best[i], worst[i] = value[c], m2[c], best[c], worst[c]
-    return Solution(graph, weighting, policy, value, m2, best, worst, choice, fallback)
-
+            else:
+                pick, top = 0, gains[rw[0]] + value[kids[0]]
+                for x in range(1, len(kids)):
+                    t = gains[rw[x]] + value[kids[x]]
+                    if t > top + TIE:
+                        pick, top = x, t
+        c = kids[pick]
+        g = gains[rw[pick]] if rw is not None else 0.0
+        choice[i] = pick
+        value[i], m2[i], best[i], worst[i] = g + value[c], g * g + 2 * g * value[c] + m2[c], g + best[c], g + worst[c]
+    return Solution(graph, weighting, policy, value, m2, best, worst, choice, fallback, gains)
