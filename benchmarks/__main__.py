@@ -1,0 +1,78 @@
+"""Print the analysis benchmarks: synthetic scenarios of growing size, then the Peru figures.
+
+Each synthetic case runs in its own process (so peak memory is its own). `--quick` skips the
+largest cases.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from benchmarks.figures import guard_ns, projection_s, scenario_under_test, whole_analysis_s
+
+CASES = [
+    ("lattice", 8, 3, 3, 8),
+    ("lattice", 16, 3, 3, 16),
+    ("lattice", 30, 3, 3, 30),
+    ("tree", 5, 3, 3),
+    ("lattice", 40, 3, 3, 36),
+    ("lattice", 60, 3, 3, 56),
+    ("lattice", 100, 3, 3, 70),
+    ("lattice", 110, 3, 3, 80),
+]
+QUICK = 5
+
+
+def run_case(case: tuple) -> dict:
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.case", *map(str, case)],
+                          capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        return {"case": " ".join(map(str, case)), "error": proc.stderr.strip().splitlines()[-1]}
+    return json.loads(proc.stdout)
+
+
+def paths_text(paths: str) -> str:
+    return paths if len(paths) <= 9 else f"{paths[0]}.{paths[1:3]}e{len(paths) - 1}"
+
+
+def synthetic(cases: list[tuple]) -> None:
+    print("Synthetic scenarios (expand every distinct position once, then solve under one perspective)")
+    print(f"{'case':<26} {'positions':>10} {'paths':>10} {'expand s':>9} {'solve s':>8} {'total s':>8} "
+          f"{'positions/s':>12} {'us/pos':>7} {'peak MB':>8}")
+    for case in cases:
+        r = run_case(case)
+        if "error" in r:
+            print(f"{r['case']:<26} failed: {r['error']}")
+            continue
+        rate = r["positions"] / r["total_s"]
+        print(f"{r['case']:<26} {r['positions']:>10,} {paths_text(r['paths']):>10} {r['expand_s']:>9.3f} "
+              f"{r['solve_s']:>8.3f} {r['total_s']:>8.3f} {rate:>12,.0f} {1e6 / rate:>7.2f} {r['peak_mb']:>8.0f}")
+    print("  lattice LxOxCxS: L layers of a decision (O options) and a chance event (C outcomes), counters")
+    print("  clamped at S so paths merge; tree: the history is the state, so paths never merge.")
+    print()
+
+
+def peru() -> None:
+    sc, note = scenario_under_test()
+    print(f"Scenario figures ({sc.id})" + (f"\n  note: {note}" if note else ""))
+    elapsed, positions = whole_analysis_s(sc)
+    print(f"  whole analysis, every decision under all {len(sc.model.perspectives)} perspectives: "
+          f"{elapsed * 1000:.1f} ms ({positions:,} positions)")
+    cold, warm = projection_s(sc)
+    print(f"  TUI projection at the start node: {cold * 1000:.2f} ms cold, {warm * 1e6:.1f} us cached")
+    guard = guard_ns(sc)
+    if guard:
+        print(f"  compiled guard `{guard[1]}`: {guard[0]:.0f} ns per evaluation")
+
+
+def main(argv: list[str]) -> int:
+    cases = CASES[:QUICK] if "--quick" in argv else CASES
+    synthetic(cases)
+    peru()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

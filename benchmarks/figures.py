@@ -1,0 +1,73 @@
+"""Figures measured in this process: the Peru analysis, expression cost, the TUI's projection."""
+
+from __future__ import annotations
+
+import time
+import timeit
+from pathlib import Path
+
+from sim.analysis import project_options
+from sim.analysis.cache import clear
+from sim.analysis.document import analysis_document
+from sim.analysis.policy import perspective_weighting
+from sim.diagnostics import SimError
+from sim.loader import load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+PERU = ROOT / "scenarios" / "peru-1962" / "scenario.yaml"
+MINI = ROOT / "docs" / "examples" / "mini.yaml"
+
+
+def scenario_under_test():
+    """The Peru scenario, or the mini example (with the reason) if Peru does not load."""
+    try:
+        return load_scenario(PERU), None
+    except SimError as exc:
+        first = exc.diagnostics[0].format().splitlines()[0] if exc.diagnostics else str(exc)
+        return load_scenario(MINI), f"peru-1962 does not load ({first}); measured on docs/examples/mini.yaml"
+
+
+def whole_analysis_s(sc) -> tuple[float, int]:
+    """Seconds for the memo of every decision node under every perspective, from a cold cache."""
+    clear(sc)
+    start = time.perf_counter()
+    for pid in sc.model.perspectives:
+        w = perspective_weighting(sc, pid)
+        raw = {k: float(v) for k, v in sc.model.perspectives[pid].weights.items()}
+        doc = analysis_document(sc, sc.start, sc.initial, w, raw, "best")
+    elapsed = time.perf_counter() - start
+    return elapsed, doc["size"]["positions"]
+
+
+def projection_s(sc) -> tuple[float, float]:
+    """Seconds for the per-option projections at the start node: cold (nothing cached), then warm."""
+    perspective = next(iter(sc.model.perspectives))
+    clear(sc)
+    start = time.perf_counter()
+    project_options(sc, sc.start, sc.initial, perspective)
+    cold = time.perf_counter() - start
+    runs = 200
+    start = time.perf_counter()
+    for _ in range(runs):
+        project_options(sc, sc.start, sc.initial, perspective)
+    return cold, (time.perf_counter() - start) / runs
+
+
+def typical_guard(sc):
+    """The first guard of the scenario with a comparison in it, and its source text."""
+    for node in sc.nodes:
+        for move in node.moves:
+            for guard in move.guards:
+                return guard.fn, guard.source
+    return None, None
+
+
+def guard_ns(sc) -> tuple[float, str] | None:
+    """Nanoseconds per evaluation of a compiled guard on the initial state."""
+    fn, source = typical_guard(sc)
+    if fn is None:
+        return None
+    state = sc.initial
+    number = 200_000
+    best = min(timeit.repeat(lambda: fn(state), number=number, repeat=5))
+    return best / number * 1e9, source
