@@ -90,30 +90,35 @@ class Solution:
                     seen.add(c)
                     pending.append(c)
         table, values = g.reward_table, self.reward_values
-        sums: dict[int, list] = {i: [start.reach, start.reach * start.mean, start.reach * start.second,
-                                     start.low, start.high, [start.reach * x for x in start.scores]]}
+        r0 = start.reach
+        sums: dict[int, list] = {i: [r0, r0 * start.mean, r0 * start.second, start.low, start.high,
+                                     [r0 * x for x in start.scores]]}
         out: dict[int, Prior] = {}
         for j in reversed(g.children_first(seen)):
             acc = sums.pop(j, None)
             if acc is None or acc[0] <= 0:
                 continue
-            r = acc[0]
-            prior = Prior(r, acc[1] / r, acc[2] / r, acc[3], acc[4], tuple(x / r for x in acc[5]))
-            out[j] = prior
-            parts = self._uniform(j) if uniform else self.branches(j)
-            for p, c, k in parts:
-                gain, vec = values[k], table[k]
+            r, s1, s2, low, high, vec = acc
+            mean, second = s1 / r, s2 / r
+            scores = [x / r for x in vec]
+            out[j] = Prior(r, mean, second, low, high, tuple(scores))
+            for p, c, k in (self._uniform(j) if uniform else self.branches(j)):
+                gain = values[k]
                 w = r * p
                 into = sums.get(c)
                 if into is None:
-                    into = sums[c] = [0.0, 0.0, 0.0, math.inf, -math.inf, [0.0] * len(vec)]
+                    into = sums[c] = [0.0, 0.0, 0.0, math.inf, -math.inf, [0.0] * len(scores)]
                 into[0] += w
-                into[1] += w * (prior.mean + gain)
-                into[2] += w * (prior.second + 2 * gain * prior.mean + gain * gain)
-                into[3] = min(into[3], prior.low + gain)
-                into[4] = max(into[4], prior.high + gain)
-                for x, (a, b) in enumerate(zip(prior.scores, vec, strict=True)):
-                    into[5][x] += w * (a + b)
+                into[1] += w * (mean + gain)
+                into[2] += w * (second + 2 * gain * mean + gain * gain)
+                if low + gain < into[3]:
+                    into[3] = low + gain
+                if high + gain > into[4]:
+                    into[4] = high + gain
+                if k:
+                    into[5] = [a + w * (b + d) for a, b, d in zip(into[5], scores, table[k], strict=False)]
+                else:
+                    into[5] = [a + w * b for a, b in zip(into[5], scores, strict=False)]
         return out
 
     def _uniform(self, i: int) -> list[tuple[float, int, int]]:
