@@ -6,11 +6,18 @@ student's rationale cannot inject markup into either output.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 # A run of inline text: (text, style), style one of "", "b" (bold), "i" (italic), "code".
 Span = tuple[str, str]
 Inline = str | list[Span]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean(text: str) -> str:
+    """Text without control characters (other than tab and line breaks), which no reader should receive."""
+    return _CONTROL.sub("", text)
 
 
 def spans(inline: Inline) -> list[Span]:

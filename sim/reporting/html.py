@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from html import escape
+from html import escape as _escape
 
 from sim.reporting import svg
 from sim.reporting.blocks import (
@@ -16,6 +16,7 @@ from sim.reporting.blocks import (
     Para,
     Quote,
     Table,
+    clean,
     spans,
 )
 
@@ -38,6 +39,11 @@ blockquote footer { font-size: 13px; color: #555; }
 figure { margin: 1rem 0; }
 code { font-size: 13px; background: #efefef; padding: 0 3px; }
 """
+
+
+def escape(text: str) -> str:
+    """Text safe inside HTML elements and attribute values."""
+    return _escape(clean(text))
 
 
 def inline(text: Inline) -> str:

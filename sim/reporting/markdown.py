@@ -15,22 +15,31 @@ from sim.reporting.blocks import (
     Para,
     Quote,
     Table,
+    clean,
     spans,
 )
 
 _SPECIAL = re.compile(r"([\\`*\[\]|~])|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
-_LINE_START = re.compile(r"^(#{1,6}(?=\s|$)|>|[-+=](?=\s|$))|^(\d+)([.)])(?=\s|$)")
+_LINE_START = re.compile(r"^(\s*)(?:(#{1,6}(?=\s|$)|[>+=-])|(\d+)([.)])(?=\s|$))")
 _LABELS = {"record": "From the record. ", "projection": "The model's projection. "}
 BAR_WIDTH = 30
 
 
-def escape(text: str) -> str:
-    """Text safe inside Markdown: no HTML, no emphasis, links or table breaks; one line."""
+def escape(text: str, start: bool = True) -> str:
+    """Text safe inside Markdown: no HTML, no emphasis, links or table breaks; one line. `start` is false
+    where the text cannot open a block (inside a table cell)."""
+    text = clean(text)
     edges = (" " if text[:1].isspace() else "", " " if text[-1:].isspace() else "")
     text = edges[0] + _ENTITY.sub("&amp;", " ".join(text.split())).replace("<", "&lt;") + edges[1]
     text = _SPECIAL.sub(lambda m: "\\" + m.group(0), text)
-    return _LINE_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), text)
+    return _LINE_START.sub(_line_start, text) if start else text
+
+
+def _line_start(m: re.Match) -> str:
+    """Escape what would open a heading, quote, list or setext underline at the start of a line."""
+    space, mark, digits, dot = m.groups()
+    return space + ("\\" + mark if mark else digits + "\\" + dot)
 
 
 def inline(text: Inline) -> str:
@@ -38,7 +47,7 @@ def inline(text: Inline) -> str:
     for t, style in spans(text):
         if not t:
             continue
-        e = escape(t)
+        e = escape(t, start=not out)
         lead, core, trail = e[: len(e) - len(e.lstrip())], e.strip(), e[len(e.rstrip()):]
         if style == "b" and core:
             out.append(f"{lead}**{core}**{trail}")
@@ -85,7 +94,7 @@ def _histogram(h: Histogram) -> list[str]:
 
 def _table(t: Table) -> list[str]:
     def row(cells: list[str]) -> str:
-        return "| " + " | ".join(escape(str(c)) for c in cells) + " |"
+        return "| " + " | ".join(escape(str(c), start=False) for c in cells) + " |"
 
     rule = "| " + " | ".join("---:" if i in t.numeric else "---" for i in range(len(t.header))) + " |"
     return [row(t.header), rule, *(row(r) for r in t.rows)]

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from html import escape
+from html import escape as _escape
 
-from sim.reporting.blocks import BarChart, Histogram
+from sim.reporting.blocks import BarChart, Histogram, clean
 
 WIDTH = 640
 ROW = 20
 ACCENT = "#2f6690"
 MARK = "#d1495b"
 HIGHLIGHT = "#e07a1f"
+
+
+def escape(text: str) -> str:
+    return _escape(clean(text))
 
 
 def _text(x: float, y: float, text: str, anchor: str = "start", size: int = 12, weight: str = "normal") -> str:
