@@ -69,6 +69,17 @@ class StateGraph:
             self._rank = rank
         return self._rank
 
+    def reachable(self, i: int) -> set[int]:
+        """Every position some play from position i can reach (i included)."""
+        seen, pending = {i}, [i]
+        children = self.children
+        while pending:
+            for c in children[pending.pop()]:
+                if c not in seen:
+                    seen.add(c)
+                    pending.append(c)
+        return seen
+
     def children_first(self, ids) -> list[int]:
         """Some ids sorted so that successors come before predecessors."""
         return sorted(ids, key=self.rank.__getitem__)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from sim.analysis.graph import CHANCE, DECISION, END
+from sim.analysis.policy import RANDOM
 from sim.analysis.projection import fallbacks_from, options_of, outcomes_of, position_figures
 from sim.analysis.solve import TIE, Prior, Solution
 
@@ -85,17 +86,16 @@ def decision_summaries(sol: Solution, i: int, prior: Prior) -> list[dict]:
     """A summary of every decision node reachable from position i, in order of play."""
     g = sol.graph
     on_path = sol.forward(i, prior)
-    anywhere = sol.forward(i, prior, uniform=True)
     first: dict[int, int] = {}
-    for j in reversed(g.children_first(anywhere)):
+    for j in reversed(g.children_first(g.reachable(i))):
         if g.kind[j] == DECISION:
             first.setdefault(g.node[j], j)
+    missing = set(first) - {g.node[j] for j in on_path}
+    anywhere = sol.forward(i, prior, uniform=True) if missing and sol.policy != RANDOM else on_path
     out = []
     for node in sorted(first, key=lambda n: -g.rank[first[n]]):
-        states = [(j, p) for j, p in on_path.items() if g.node[j] == node]
-        reached = bool(states)
-        if not reached:
-            states = [(j, p) for j, p in anywhere.items() if g.node[j] == node]
+        reached = node not in missing
+        states = [(j, p) for j, p in (on_path if reached else anywhere).items() if g.node[j] == node]
         out.append(_node_summary(sol, node, states, reached))
     return out
 

@@ -82,13 +82,7 @@ class Solution:
     def forward(self, i: int, start: Prior, uniform: bool = False) -> dict[int, Prior]:
         """Priors of every position reached from i, under the policy (or every open option alike)."""
         g = self.graph
-        seen, pending = {i}, [i]
-        while pending:
-            j = pending.pop()
-            for c in g.children[j]:
-                if c not in seen:
-                    seen.add(c)
-                    pending.append(c)
+        seen = g.reachable(i)
         table, values = g.reward_table, self.reward_values
         r0 = start.reach
         sums: dict[int, list] = {i: [r0, r0 * start.mean, r0 * start.second, start.low, start.high,
