@@ -11,60 +11,97 @@ import math
 
 from sim.analysis.graph import CHANCE, DECISION, END
 from sim.analysis.policy import RANDOM
-from sim.analysis.projection import fallbacks_from, options_of, outcomes_of, position_figures
+from sim.analysis.projection import fallbacks_from, outcomes_of, position_figures
 from sim.analysis.solve import TIE, Prior, Solution
 
 REASONS = 3
 
 
-def _mix(parts: list[tuple[float, dict]]) -> dict:
-    """Combine per-state option figures, weighted by the probability of each state."""
-    total = sum(r for r, _ in parts)
-    value = sum(r * f["value"] for r, f in parts) / total
-    second = sum(r * (f["stdev"] ** 2 + f["value"] ** 2) for r, f in parts) / total
-    expected: dict[str, float] = {}
-    endings: dict[str, float] = {}
-    for r, f in parts:
-        for k, x in f["expected"].items():
-            expected[k] = expected.get(k, 0.0) + r * x / total
-        for k, x in f["endings"].items():
-            endings[k] = endings.get(k, 0.0) + r * x / total
-    return {"value": value, "stdev": math.sqrt(max(0.0, second - value * value)),
-            "best": max(f["best"] for _, f in parts), "worst": min(f["worst"] for _, f in parts),
-            "expected": expected, "endings": dict(sorted(endings.items(), key=lambda kv: -kv[1]))}
+class _Tally:
+    """Reach-weighted sums of one option's figures over the states of a node where it is open."""
+
+    def __init__(self, objectives: int):
+        self.weight = self.value = self.square = self.regret = self.best_share = 0.0
+        self.high, self.low = -math.inf, math.inf
+        self.scores = [0.0] * objectives
+        self.endings: dict[int, float] = {}
+
+    def add(self, r: float, value: float, variance: float, high: float, low: float, scores, endings, regret: float):
+        self.weight += r
+        self.value += r * value
+        self.square += r * (variance + value * value)
+        self.high, self.low = max(self.high, high), min(self.low, low)
+        self.scores = [a + r * b for a, b in zip(self.scores, scores, strict=True)]
+        for e, q in endings.items():
+            self.endings[e] = self.endings.get(e, 0.0) + r * q
+        self.regret += r * regret
+        if regret <= TIE:
+            self.best_share += r
+
+    def row(self, sc, total: float) -> dict:
+        w = self.weight
+        value = self.value / w
+        return {"open": w / total, "value": value, "stdev": math.sqrt(max(0.0, self.square / w - value * value)),
+                "best": self.high, "worst": self.low,
+                "expected": {oid: x / w for (oid, _), x in zip(sc.objectives, self.scores, strict=True)},
+                "endings": {sc.nodes[e].id: q / w for e, q in sorted(self.endings.items(), key=lambda kv: -kv[1])},
+                "regret": self.regret / w, "best_share": self.best_share / total}
 
 
-def _reasons(states: list[tuple[float, dict]], best: str, other: str, weights: dict[str, float]) -> list[dict]:
+def _tallies(sol: Solution, states: list[tuple[int, Prior]]) -> dict[int, _Tally]:
+    """Per move index of the node, the tally of its figures over the given states."""
+    g = sol.graph
+    table, gains = g.reward_table, sol.reward_values
+    tallies: dict[int, _Tally] = {}
+    for j, prior in states:
+        kids = g.children[j]
+        rewards = g.rewards[j] or (0,) * len(kids)
+        values = [prior.mean + gains[r] + sol.value[c] for c, r in zip(kids, rewards, strict=True)]
+        top = max(values)
+        for k, c, r, v in zip(g.moves[j], kids, rewards, values, strict=True):
+            tally = tallies.get(k) or tallies.setdefault(k, _Tally(len(table[0])))
+            scores = [a + b + d for a, b, d in zip(prior.scores, table[r], sol.expected(c), strict=True)]
+            tally.add(prior.reach, v, prior.variance + sol.stdev(c) ** 2, prior.high + gains[r] + sol.best[c],
+                      prior.low + gains[r] + sol.worst[c], scores, sol.endings(c), top - v)
+    return tallies
+
+
+def _reasons(sol: Solution, states: list[tuple[int, Prior]], best: int, other: int) -> list[dict]:
     """Objectives ordered by how much they add to the best option's lead over another, over the states
     where both are open (differences of expected scores, and the same weighted by the perspective)."""
-    both = [(r, opts[best], opts[other]) for r, opts in states if best in opts and other in opts]
-    total = sum(r for r, _, _ in both)
+    g = sol.graph
+    table = g.reward_table
+    total, diff = 0.0, [0.0] * len(table[0])
+    for j, prior in states:
+        moves = g.moves[j]
+        if best not in moves or other not in moves:
+            continue
+        rewards = g.rewards[j] or (0,) * len(moves)
+        a, b = moves.index(best), moves.index(other)
+        ends = [[x + y for x, y in zip(table[rewards[m]], sol.expected(g.children[j][m]), strict=True)]
+                for m in (a, b)]
+        total += prior.reach
+        diff = [d + prior.reach * (x - y) for d, x, y in zip(diff, ends[0], ends[1], strict=True)]
     if total <= 0:
         return []
-    rows = []
-    for k, w in weights.items():
-        diff = sum(r * (a.expected[k] - b.expected[k]) for r, a, b in both) / total
-        if w > 0 and abs(diff) > TIE:
-            rows.append({"objective": k, "difference": diff, "weighted": w * diff})
-    rows.sort(key=lambda r: -r["weighted"])
-    return rows
+    rows = [{"objective": oid, "difference": d / total, "weighted": w * d / total}
+            for (oid, _), w, d in zip(g.scenario.objectives, sol.weighting.vector, diff, strict=True)
+            if w > 0 and abs(d / total) > TIE]
+    return sorted(rows, key=lambda r: -r["weighted"])
 
 
 def _node_summary(sol: Solution, node: int, states: list[tuple[int, Prior]], on_path: bool) -> dict:
     g = sol.graph
     sc = g.scenario
     total = sum(p.reach for _, p in states)
-    per_state = [(p.reach, {o.option: o for o in options_of(sol, i, p) if o.legal}) for i, p in states]
+    tallies = _tallies(sol, states)
     options = []
-    for m in sc.nodes[node].moves:
-        parts = [(r, opts[m.id]) for r, opts in per_state if m.id in opts]
-        row = {"option": m.id, "label": m.label, "open": sum(r for r, _ in parts) / total}
-        if parts:
-            row.update(_mix([(r, o.__dict__) for r, o in parts]))
-            row["regret"] = sum(r * o.regret for r, o in parts) / sum(r for r, _ in parts)
-            row["best_share"] = sum(r for r, o in parts if o.regret <= TIE) / total
+    for k, m in enumerate(sc.nodes[node].moves):
+        row = {"option": m.id, "label": m.label}
+        if k in tallies:
+            row.update(tallies[k].row(sc, total))
         else:
-            row.update({"value": None, "stdev": None, "best": None, "worst": None, "expected": {},
+            row.update({"open": 0.0, "value": None, "stdev": None, "best": None, "worst": None, "expected": {},
                         "endings": {}, "regret": None, "best_share": 0.0})
         options.append(row)
     open_rows = [o for o in options if o["value"] is not None]
@@ -72,12 +109,12 @@ def _node_summary(sol: Solution, node: int, states: list[tuple[int, Prior]], on_
     others = sorted((o for o in open_rows if o is not best), key=lambda o: (o["regret"], -o["value"]))
     runner_up = others[0]["option"] if others else None
     model = sc.nodes[node].model
+    index = {m.id: k for k, m in enumerate(sc.nodes[node].moves)}
     return {
         "node": sc.nodes[node].id, "title": model.title, "date": model.date.isoformat(),
         "on_policy_path": on_path, "reach": total if on_path else None, "states": len(states),
         "best_option": best["option"], "runner_up": runner_up,
-        "reasons": _reasons(per_state, best["option"], runner_up, sol.weighting.as_dict(sc))[:REASONS]
-        if runner_up else [],
+        "reasons": _reasons(sol, states, index[best["option"]], index[runner_up])[:REASONS] if runner_up else [],
         "options": options,
     }
 
@@ -91,13 +128,18 @@ def decision_summaries(sol: Solution, i: int, prior: Prior) -> list[dict]:
         if g.kind[j] == DECISION:
             first.setdefault(g.node[j], j)
     missing = set(first) - {g.node[j] for j in on_path}
-    anywhere = sol.forward(i, prior, uniform=True) if missing and sol.policy != RANDOM else on_path
-    out = []
-    for node in sorted(first, key=lambda n: -g.rank[first[n]]):
-        reached = node not in missing
-        states = [(j, p) for j, p in (on_path if reached else anywhere).items() if g.node[j] == node]
-        out.append(_node_summary(sol, node, states, reached))
-    return out
+    anywhere = on_path
+    if missing:
+        sol.fill_all()
+        if sol.policy != RANDOM:
+            anywhere = sol.forward(i, prior, uniform=True)
+    groups: dict[tuple[int, bool], list[tuple[int, Prior]]] = {}
+    for reached, priors in ((True, on_path), (False, anywhere)):
+        for j, p in priors.items():
+            if g.kind[j] == DECISION and (g.node[j] in missing) != reached:
+                groups.setdefault((g.node[j], reached), []).append((j, p))
+    return [_node_summary(sol, node, groups[(node, node not in missing)], node not in missing)
+            for node in sorted(first, key=lambda n: -g.rank[first[n]])]
 
 
 def likely_line(sol: Solution, i: int) -> list[dict]:

@@ -138,6 +138,11 @@ class Solution:
         self._fill(i)
         return self._endings[i]
 
+    def fill_all(self) -> None:
+        """Expected scores and endings of every position at once (cheaper than many small fills)."""
+        if len(self._expected) < len(self.graph):
+            self._fill_ordered(j for j in self.graph.order if j not in self._expected)
+
     def _fill(self, i: int) -> None:
         if i in self._expected:
             return
@@ -148,8 +153,11 @@ class Solution:
                 continue
             todo.add(j)
             stack.extend(c for _, c, _ in self.branches(j))
+        self._fill_ordered(self.graph.children_first(todo))
+
+    def _fill_ordered(self, ids) -> None:
         g, expected, endings, table = self.graph, self._expected, self._endings, self.graph.reward_table
-        for j in g.children_first(todo):
+        for j in ids:
             if g.kind[j] == END:
                 expected[j] = table[0]
                 endings[j] = {g.node[j]: 1.0}
