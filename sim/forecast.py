@@ -192,6 +192,7 @@ class ForecastScore:
     brier: float
     model_brier: float
     distance: float
+    labels: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -243,5 +244,5 @@ def score_played(sc: CompiledScenario, game: Played) -> ForecastSummary:
                 step=ps.index, decision=ps.step.node, option=ps.step.choice, event=node,
                 title=sc.node(node).model.title or node, happened=happened, happened_label=event.step.label,
                 forecast=full, model=dict(model), brier=brier(full, happened), model_brier=brier(model, happened),
-                distance=distance(full, model)))
+                distance=distance(full, model), labels={m.id: m.label or m.id for m in sc.node(node).moves}))
     return out

@@ -137,8 +137,8 @@ def _forecasts(d: Debrief) -> list[Block]:
     out.append(Para("Brier score: the sum over an event's outcomes of (forecast − result)², result 1 for what "
                     "happened and 0 otherwise; 0 is perfect, 2 the worst. The model's own probabilities are scored "
                     "the same way beside yours."))
-    rows = [[str(s.step), s.title, s.happened_label, odds(s.forecast), odds(s.model), number(s.brier, 3),
-             number(s.model_brier, 3), number(s.distance, 3)] for s in f.scores]
+    rows = [[str(s.step), s.title, s.happened_label, odds(s.forecast, s.labels), odds(s.model, s.labels),
+             number(s.brier, 3), number(s.model_brier, 3), number(s.distance, 3)] for s in f.scores]
     if rows:
         out.append(Table(["#", "event", "happened", "your forecast", "model", "your Brier", "model's Brier",
                           "distance from model"], rows, {0, 5, 6, 7}))

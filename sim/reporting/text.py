@@ -33,5 +33,7 @@ def quotes(cites: tuple[Source, ...]) -> list[Quote]:
     return [Quote(c.quote, f"{c.doc}, {c.title} ({date(c.date)})") for c in cites]
 
 
-def odds(forecast: dict[str, float]) -> str:
-    return ", ".join(f"{k} {v:.2f}" for k, v in forecast.items())
+def odds(forecast: dict[str, float], labels: dict[str, str] | None = None) -> str:
+    """Probabilities of outcomes, by label where known: "Votes found 0.30; Short 0.70"."""
+    labels = labels or {}
+    return "; ".join(f"{labels.get(k, k)} {v:.2f}" for k, v in forecast.items())
