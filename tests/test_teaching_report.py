@@ -51,13 +51,16 @@ def klass(example, tmp_path):
     tampered = play(example, ["iapc", "public_elections"], player="Tampered")
     tampered = tampered.model_copy(update={"final": tampered.final.model_copy(update={"scores": {"democracy": 99.0}})})
     save(tampered, folder / "late" / "tampered.json")
+    other = play(example, ["iapc", "public_elections"])
+    save(other.model_copy(update={"scenario": other.scenario.model_copy(update={"id": "other"})}),
+         folder / "other.json")
     return folder, moves
 
 
 def test_the_split_at_each_decision_counts_every_student(example, klass):
     folder, moves = klass
     r = build_report(collect_files([str(folder)]), str(EXAMPLE))
-    assert len(r.students) == CLASS_SIZE and r.files == CLASS_SIZE + 2
+    assert len(r.students) == CLASS_SIZE and r.files == CLASS_SIZE + 3
     splits = {s.node: {o.option: o.count for o in s.options} for s in r.splits}
     assert splits["proposal"] == {
         "iapc": sum(m[0] == "iapc" for m in moves.values()), "mfm": sum(m[0] == "mfm" for m in moves.values())}
@@ -71,7 +74,8 @@ def test_bad_files_are_listed_with_the_reason_not_fatal(example, klass):
     folder, _ = klass
     r = build_report(collect_files([str(folder)]), str(EXAMPLE))
     reasons = {p.path.rsplit("/", 1)[-1]: p.reason for p in r.problems}
-    assert set(reasons) == {"junk.json", "tampered.json"}
+    assert set(reasons) == {"junk.json", "tampered.json", "other.json"}
+    assert "replay is of scenario 'other', not 'mini-peru'" in reasons["other.json"]
     assert "JSON syntax error" in reasons["junk.json"] and "line 1, column 2" in reasons["junk.json"]
     assert "does not verify" in reasons["tampered.json"] and "democracy" in reasons["tampered.json"]
 
@@ -112,7 +116,7 @@ def test_verification_runs_once_per_distinct_sequence(example, klass, monkeypatc
     real = Verifier.walk
     monkeypatch.setattr(Verifier, "walk", lambda self, replay: calls.append(1) or real(self, replay))
     build_report(collect_files([str(folder)]), str(EXAMPLE))
-    assert len(calls) == len({tuple(m) for m in moves.values()}) + 1
+    assert len(calls) == len({tuple(m) for m in moves.values()}) + 2
 
 
 def test_the_scenario_comes_from_the_replays_when_not_given(tmp_path):
