@@ -1,5 +1,5 @@
-"""The teaching outputs on the Peru 1962 scenario (skipped while it does not load): a class of 30, and the
-debrief of the historical line, every quotation of which must be verbatim in its document."""
+"""The teaching outputs on the Peru 1962 scenario: a class of 30, and the debrief of the historical
+replay, every quotation of which must be verbatim in its document."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from test_teaching_games import play
 
 from conftest import ROOT
 from sim.debrief import build_debrief, render_markdown
-from sim.diagnostics import SimError
 from sim.engine import Game
 from sim.forecast import events_for
 from sim.loader import load_scenario
@@ -25,24 +24,12 @@ PERU = ROOT / "scenarios" / "peru-1962" / "scenario.yaml"
 
 @pytest.fixture(scope="module")
 def peru():
-    try:
-        return load_scenario(PERU)
-    except SimError as exc:
-        pytest.skip(f"peru-1962 does not load: {exc.diagnostics[0].message}")
+    return load_scenario(PERU)
 
 
 def historical_game(sc):
-    """The historical replay if the scenario has one, else its historical line with the seed's chance."""
-    path = historical_replay_path(sc)
-    if path.is_file():
-        return load_replay(path)
-    if "historical" not in sc.model.lines:
-        pytest.skip("peru-1962 has no historical line yet")
-    line = sc.model.lines["historical"].choices
-    game = Game(sc)
-    while not game.is_over():
-        game.resolve() if game.node.kind == "chance" else game.choose(line[game.node.id])
-    return from_game(game)
+    """The scenario's historical replay."""
+    return load_replay(historical_replay_path(sc))
 
 
 def test_the_historical_debrief_is_cited_verbatim(peru):
