@@ -6,9 +6,12 @@ import pytest
 
 from sim.analysis.cache import solution_at
 from sim.analysis.frontier import frontier, undominated
+from sim.analysis.graph import expand, reweighted
 from sim.analysis.policy import perspective_weighting
 from sim.analysis.projection import start_prior
-from sim.analysis.sensitivity import sensitivity, sweep
+from sim.analysis.sensitivity import BISECTIONS, GRID, parameter_uses, sensitivity, sweep
+from sim.analysis.solve import solve
+from sim.loader import load_scenario, with_parameters
 
 
 def _solved(example, perspective, policy="best"):
@@ -27,7 +30,8 @@ def test_weight_flip_matches_the_break_even_weight(example):
     row = next(r for r in result["rows"] if r["kind"] == "weight" and r["name"] == "venezuela")
     assert len(row["flips"]) == 1
     flip = row["flips"][0]
-    assert flip["at"] == pytest.approx((70 - dem) / 30, abs=2e-3)
+    step = 3 * raw["venezuela"] / (GRID - 1) / 2 ** BISECTIONS
+    assert flip["at"] == pytest.approx((70 - dem) / 30, abs=step)
     assert (flip["from"], flip["to"]) == ("iapc", "mfm")
     assert row["holds_from"] == pytest.approx(flip["at"]) and row["holds_to"] == pytest.approx(3 * raw["venezuela"])
 
@@ -53,8 +57,9 @@ def test_sweep_finds_every_flip_of_a_step_function():
         return x, "a" if x < 2.5 else "b" if x < 7.25 else "c"
 
     result = sweep(probe, 0.0, 10.0, 5.0)
-    assert [round(f["at"], 2) for f in result["flips"]] == [2.5, 7.25]
-    assert result["holds_from"] == pytest.approx(2.5, abs=0.01) and result["holds_to"] == pytest.approx(7.25, abs=0.01)
+    step = 10.0 / (GRID - 1) / 2 ** BISECTIONS
+    assert [f["at"] for f in result["flips"]] == [pytest.approx(2.5, abs=step), pytest.approx(7.25, abs=step)]
+    assert result["holds_from"] == pytest.approx(2.5, abs=step) and result["holds_to"] == pytest.approx(7.25, abs=step)
     assert result["spread"] == pytest.approx(10.0)
 
 
@@ -83,3 +88,32 @@ def test_undominated_keeps_one_of_each_equal_vector():
     items = [((1.0, 1.0), "a"), ((2.0, 2.0), "b"), ((3.0, 0.0), "c"), ((2.0, 2.0), "d")]
     kept = undominated(items)
     assert sorted(name for _, name in kept) in (["b", "c"], ["c", "d"])
+
+
+@pytest.mark.parametrize("p", [0.05, 0.3, 0.45, 0.9])
+@pytest.mark.parametrize("perspective", ["state", "caracas"])
+def test_reweighted_graph_matches_a_fresh_expansion(example, p, perspective):
+    varied = with_parameters(example, {"p_votes": p})
+    weighting = perspective_weighting(example, perspective)
+    again = reweighted(expand(example), varied, {example.node_index["votes"]}, set())
+    fresh = expand(varied)
+    assert again is not None
+    quick, full = solve(again, weighting), solve(fresh, weighting)
+    assert quick.value[again.root] == pytest.approx(full.value[fresh.root])
+    assert quick.expected(again.root) == pytest.approx(full.expected(fresh.root))
+
+
+def test_reweighting_declines_when_an_outcome_becomes_impossible(example):
+    votes = {example.node_index["votes"]}
+    assert reweighted(expand(example), with_parameters(example, {"p_votes": 0.0}), votes, set()) is None
+
+
+def test_score_parameters_are_reweighted_not_re_expanded(write_variant):
+    sc = load_scenario(write_variant('score: "30 * caracas_goodwill + 10"', 'score: "30 * caracas_goodwill + p_votes * 20"'))
+    structural, chance, scores = parameter_uses(sc)["p_votes"]
+    assert not structural and chance == {sc.node_index["votes"]} and scores == {2}
+    varied = with_parameters(sc, {"p_votes": 0.7})
+    weighting = perspective_weighting(sc, "caracas")
+    quick = solve(reweighted(expand(sc), varied, chance, scores), weighting)
+    full = solve(expand(varied), weighting)
+    assert quick.expected(0) == pytest.approx(full.expected(0))

@@ -399,3 +399,75 @@ def _cycle(children: list[tuple], among: list[int]) -> list[int]:
                 stack.append((c, iter(children[c])))
                 path.append(c)
     return []
+
+
+def reweighted(graph: StateGraph, varied: CompiledScenario, chance_nodes: set[int],
+               objectives: set[int]) -> StateGraph | None:
+    """The same graph for a scenario that differs only in the probabilities of some chance nodes and
+    the scores of some objectives (a parameter used nowhere else): those re-evaluated, positions kept.
+    None if a different set of outcomes becomes possible somewhere (then expand afresh)."""
+    nodes = varied.nodes
+    probs = list(graph.probs)
+    unsettled: set[int] = set()
+    with no_cycle_collection():
+        for i, kind in enumerate(graph.kind):
+            if kind != CHANCE or graph.node[i] not in chance_nodes:
+                continue
+            s = graph.state[i]
+            try:
+                raw = [float(m.probability(s)) for m in nodes[graph.node[i]].moves]
+            except ArithmeticError:
+                return None
+            if tuple(k for k, p in enumerate(raw) if p > 0) != graph.moves[i]:
+                return None
+            kept = [raw[k] for k in graph.moves[i]]
+            if abs(sum(kept) - 1.0) > 1e-12:
+                if abs(sum(kept) - 1.0) > PROBABILITY_TOLERANCE:
+                    unsettled.add(graph.node[i])
+                kept = settle(kept)
+                if any(p <= 0 for p in kept):
+                    return None
+            probs[i] = tuple(kept)
+        rewards, table = _rescored(graph, varied, objectives) if objectives else (graph.rewards, graph.reward_table)
+    out = StateGraph(varied, graph.node, graph.state, graph.kind, graph.moves, graph.children, probs, rewards,
+                     table, graph.index, graph.root, graph.order, canon=graph.canon, frozen=graph.frozen)
+    out.warnings = [f"the probabilities of '{nodes[n].id}' do not sum to 1 in some states; "
+                    f"they are taken as the engine draws them" for n in sorted(unsettled)]
+    return out
+
+
+def _rescored(graph: StateGraph, varied: CompiledScenario, objectives: set[int]) -> tuple[list, list]:
+    """Rewards with the scores of some objectives re-evaluated on the steps where they freeze."""
+    nodes, frozen, old = varied.nodes, graph.frozen, graph.reward_table
+    functions = [fn for _, fn in varied.objectives]
+    table = list(old)
+    known = {vec: r for r, vec in enumerate(table)}
+    rewards = list(graph.rewards)
+    for i, kind in enumerate(graph.kind):
+        if kind == END:
+            continue
+        n, s = graph.node[i], graph.state[i]
+        row = list(graph.rewards[i] or (0,) * len(graph.children[i]))
+        changed = False
+        for x, (k, c) in enumerate(zip(graph.moves[i], graph.children[i], strict=True)):
+            redo = (frozen[graph.node[c]] - frozen[n]) & objectives
+            if not redo:
+                continue
+            effect = nodes[n].moves[k].effect
+            s2 = effect(s) if effect is not None else s
+            vec = list(old[row[x]])
+            try:
+                for o in redo:
+                    vec[o] = float(functions[o](s2))
+            except ArithmeticError as exc:
+                raise AnalysisError(f"a score cannot be computed in state {varied.state_dict(s2)}: {exc}",
+                                    code="A003") from None
+            key = tuple(vec)
+            r = known.get(key)
+            if r is None:
+                r = known[key] = len(table)
+                table.append(key)
+            row[x], changed = r, True
+        if changed:
+            rewards[i] = tuple(row) if any(row) else None
+    return rewards, table

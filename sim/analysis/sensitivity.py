@@ -12,15 +12,17 @@ import itertools
 from collections.abc import Callable
 
 from sim.analysis.errors import AnalysisError
-from sim.analysis.graph import CHANCE, DECISION, END, expand
+from sim.analysis.graph import CHANCE, DECISION, END, expand, reweighted
+from sim.analysis.liveness import reads
 from sim.analysis.policy import Weighting
 from sim.analysis.solve import TIE, Solution, solve
 from sim.diagnostics import SimError
 from sim.loader import with_parameters
+from sim.model import ChanceNode, DecisionNode, Outcome
 from sim.runtime import CompiledScenario
 
-GRID = 9
-BISECTIONS = 10
+GRID = 7
+BISECTIONS = 8
 WEIGHT_SPAN = 3.0
 Probe = Callable[[float], tuple[float, str | None]]
 
@@ -101,21 +103,53 @@ def sweep(probe: Probe, lo: float, hi: float, current: float, integer: bool = Fa
     }
 
 
-def _parameter_probe(sc: CompiledScenario, name: str, node: int, state: tuple, weighting: Weighting,
-                     policy: str, cache: dict) -> Probe:
+def parameter_uses(sc: CompiledScenario) -> dict[str, tuple[bool, set[int], set[int]]]:
+    """Per parameter: whether a guard, effect or route condition reads it (then changing it can change
+    which positions exist), the chance nodes whose probabilities read it, the objectives whose scores do."""
+    names = set(sc.model.parameters)
+    structural: set[str] = set()
+    chance: dict[str, set[int]] = {p: set() for p in names}
+    for nid, node in sc.model.nodes.items():
+        moves = node.options if isinstance(node, DecisionNode) else node.outcomes if isinstance(node, ChanceNode) else {}
+        for m in moves.values():
+            guard = getattr(m, "guard", None)
+            for g in [] if guard is None else guard if isinstance(guard, list) else [guard]:
+                structural |= reads(g, names)
+            for value in m.effects.values():
+                structural |= reads(value, names)
+            if not isinstance(m.next, str):
+                for r in m.next:
+                    structural |= reads(r.when, names)
+            if isinstance(m, Outcome):
+                for p in reads(m.probability, names):
+                    chance[p].add(sc.node_index[nid])
+    scores = {p: {k for k, (oid, _) in enumerate(sc.objectives) if p in reads(sc.model.objectives[oid].score, names)}
+              for p in names}
+    return {p: (p in structural, chance[p], scores[p]) for p in names}
+
+
+def _parameter_probe(sol: Solution, i: int, name: str, state: tuple, uses: tuple, cache: dict) -> Probe:
+    sc, node = sol.graph.scenario, sol.graph.node[i]
+    structural, chance, scores = uses
+
     def probe(x: float) -> tuple[float, str | None]:
         if x not in cache:
             varied = with_parameters(sc, {name: x})
-            graph = expand(varied, node, state)
-            sol = solve(graph, weighting, policy)
-            cache[x] = (root_value(sol, graph.root, node, state), best_first_option(sol, graph.root))
+            graph, root = (None if structural else reweighted(sol.graph, varied, chance, scores)), i
+            if graph is None:
+                graph = expand(varied, node, state)
+                root = graph.root
+            again = solve(graph, sol.weighting, sol.policy)
+            cache[x] = (root_value(again, root, node, state), best_first_option(again, root))
         return cache[x]
 
     return probe
 
 
-def parameter_rows(sc: CompiledScenario, node: int, state: tuple, weighting: Weighting, policy: str) -> list[dict]:
+def parameter_rows(sol: Solution, i: int, state: tuple) -> list[dict]:
     """One sweep per named parameter."""
+    sc = sol.graph.scenario
+    uses = parameter_uses(sc)
     rows = []
     for name, p in sc.model.parameters.items():
         integer = isinstance(p.value, int) and (p.range is None or all(isinstance(v, int) for v in p.range))
@@ -129,7 +163,7 @@ def parameter_rows(sc: CompiledScenario, node: int, state: tuple, weighting: Wei
             row.update({"low": lo, "high": hi, "flips": [], "spread": 0.0, "failures": [],
                         "note": "nothing to vary (its value is 0 and it has no range)"})
         else:
-            probe = _parameter_probe(sc, name, node, state, weighting, policy, {})
+            probe = _parameter_probe(sol, i, name, state, uses[name], {})
             row.update(sweep(probe, lo, hi, p.value, integer))
         rows.append(row)
     return rows
@@ -167,10 +201,9 @@ def sensitivity(sol: Solution, i: int, state: tuple, raw_weights: dict[str, floa
     """Parameter and weight sweeps from position i (reached in `state`), and the tornado order
     (largest spread first)."""
     g = sol.graph
-    sc = g.scenario
     if g.kind[i] == END:
         return {"best_first_option": None, "rows": [], "tornado": []}
-    rows = parameter_rows(sc, g.node[i], state, sol.weighting, sol.policy) + weight_rows(sol, i, state, raw_weights)
+    rows = parameter_rows(sol, i, state) + weight_rows(sol, i, state, raw_weights)
     tornado = sorted((r for r in rows if "spread" in r), key=lambda r: -r["spread"])
     return {"best_first_option": best_first_option(sol, i),
             "rows": rows, "tornado": [{"kind": r["kind"], "name": r["name"], "spread": r["spread"],
