@@ -1,7 +1,11 @@
-"""Solved tables kept per scenario, so repeated questions at nearby positions cost a lookup."""
+"""Solved tables kept per scenario, so repeated questions at nearby positions cost a lookup.
+
+Safe to call from several threads (the TUI computes projections in a worker): one lock per scenario.
+"""
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections import OrderedDict
 
@@ -20,23 +24,31 @@ class _Store:
         self.graphs: OrderedDict[tuple, StateGraph] = OrderedDict()
         self.solutions: OrderedDict[tuple, Solution] = OrderedDict()
         self.start_failed = False
+        self.lock = threading.RLock()
 
 
 _stores: dict[int, _Store] = {}
+_stores_lock = threading.Lock()
 
 
 def _store(sc: CompiledScenario) -> _Store:
     key = id(sc)
-    store = _stores.get(key)
-    if store is None:
-        store = _stores[key] = _Store()
-        weakref.finalize(sc, _stores.pop, key, None)
+    with _stores_lock:
+        store = _stores.get(key)
+        if store is None:
+            store = _stores[key] = _Store()
+            weakref.finalize(sc, _stores.pop, key, None)
     return store
 
 
 def graph_at(sc: CompiledScenario, node: int, state: tuple) -> tuple[StateGraph, int]:
     """A graph holding the position (the one from the start if it is reachable from there), and its id."""
     store = _store(sc)
+    with store.lock:
+        return _graph_at(store, sc, node, state)
+
+
+def _graph_at(store: _Store, sc: CompiledScenario, node: int, state: tuple) -> tuple[StateGraph, int]:
     state = tuple(state)
     start_key = (sc.start, sc.initial)
     if start_key not in store.graphs and not store.start_failed:
@@ -59,8 +71,14 @@ def graph_at(sc: CompiledScenario, node: int, state: tuple) -> tuple[StateGraph,
 def solution_at(sc: CompiledScenario, node: int, state: tuple, weighting: Weighting,
                 policy: str) -> tuple[Solution, int]:
     """The solved table (cached per graph, weighting and policy) holding a position, and its id."""
-    graph, i = graph_at(sc, node, state)
     store = _store(sc)
+    with store.lock:
+        return _solution_at(store, sc, node, state, weighting, policy)
+
+
+def _solution_at(store: _Store, sc: CompiledScenario, node: int, state: tuple, weighting: Weighting,
+                 policy: str) -> tuple[Solution, int]:
+    graph, i = _graph_at(store, sc, node, state)
     key = (id(graph), weighting, policy)
     sol = store.solutions.get(key)
     if sol is None or sol.graph is not graph:
