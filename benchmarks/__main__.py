@@ -73,7 +73,7 @@ def peru() -> None:
     print(f"  TUI projection at the start node: {cold * 1000:.2f} ms cold, {warm * 1e6:.1f} us cached")
     guard = guard_ns(sc)
     if guard:
-        print(f"  compiled guard `{guard[1]}`: {guard[0]:.0f} ns per evaluation")
+        print(f"  compiled {guard[1]}: {guard[0]:.0f} ns per evaluation")
 
 
 def main(argv: list[str]) -> int:

@@ -63,11 +63,17 @@ def projection_s(sc) -> tuple[float, float]:
 
 
 def typical_guard(sc):
-    """The first guard of the scenario with a comparison in it, and its source text."""
+    """A compiled condition of the scenario and its source: the first option guard, or failing that
+    the first route condition (both are boolean expressions compiled the same way)."""
     for node in sc.nodes:
         for move in node.moves:
             for guard in move.guards:
-                return guard.fn, guard.source
+                return guard.fn, f"guard {guard.source}"
+    for node in sc.nodes:
+        for move in node.moves:
+            for k, (when, _) in enumerate(move.routes):
+                if when is not None:
+                    return when, f"route condition {move.model.next[k].when}"
     return None, None
 
 
