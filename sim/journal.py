@@ -1,6 +1,7 @@
 """The journal of a game in progress, written atomically after every move so play survives a crash.
 
-A journal holds the current line as a replay, every other explored line, and whether the play since
+A journal holds the current line as a replay, every other explored line (with the player's rationales
+and forecasts on their steps), the class file the game was started with, and whether the play since
 the last saved replay is unsaved. `sim play --resume` rebuilds the game from it.
 """
 
@@ -36,6 +37,7 @@ class Journal(BaseModel):
     lines: list[list[ReplayStep]] = Field(default_factory=list, max_length=10_000)
     blind: bool = False
     unsaved: bool = True
+    class_file: str | None = Field(None, max_length=4000)
     updated: dt.datetime | None = None
 
 
@@ -58,23 +60,37 @@ def journal_path(scenario_id: str) -> Path:
     return journal_dir() / f"{scenario_id}.json"
 
 
-def _line(leaf: Position) -> list[ReplayStep]:
+Notes = dict[Position, dict]
+"""What the player wrote at a decision, by the position the decision led to: {"rationale": ..., "forecasts": ...}."""
+
+
+def _line(leaf: Position, notes: Notes) -> list[ReplayStep]:
     return [ReplayStep(node=p.step.node, kind=p.step.kind, choice=p.step.choice, digest=p.step.digest,
-                       probability=p.step.probability, forced=p.step.forced, note=p.step.note)
+                       probability=p.step.probability, forced=p.step.forced, note=p.step.note, **notes.get(p, {}))
             for p in leaf.path() if p.step is not None]
 
 
-def snapshot(game: Game, scenario_path: Path, blind: bool = False, unsaved: bool = True) -> Journal:
+def extra(game: Game, notes: Notes) -> dict[int, dict]:
+    """The notes of the game's current line by step index, as `sim.replay.from_game` takes them."""
+    steps = [p for p in game.position.path() if p.step is not None]
+    return {i: notes[p] for i, p in enumerate(steps) if p in notes}
+
+
+def snapshot(game: Game, scenario_path: Path, blind: bool = False, unsaved: bool = True,
+             notes: Notes | None = None, class_file: Path | None = None) -> Journal:
     """The journal of a game as it stands."""
-    return Journal(scenario_path=str(Path(scenario_path).resolve()), current=from_game(game),
-                   lines=[_line(leaf) for leaf in game.lines()], blind=blind, unsaved=unsaved,
+    notes = notes or {}
+    return Journal(scenario_path=str(Path(scenario_path).resolve()), current=from_game(game, extra=extra(game, notes)),
+                   lines=[_line(leaf, notes) for leaf in game.lines()], blind=blind, unsaved=unsaved,
+                   class_file=str(Path(class_file).resolve()) if class_file is not None else None,
                    updated=dt.datetime.now(dt.UTC).replace(microsecond=0))
 
 
-def record(game: Game, scenario_path: Path, blind: bool = False, unsaved: bool = True) -> Path:
+def record(game: Game, scenario_path: Path, blind: bool = False, unsaved: bool = True,
+           notes: Notes | None = None, class_file: Path | None = None) -> Path:
     """Write the game's journal atomically; return where it went."""
     path = journal_path(game.scenario.id)
-    journal = snapshot(game, scenario_path, blind, unsaved)
+    journal = snapshot(game, scenario_path, blind, unsaved, notes, class_file)
     write_atomic(path, json.dumps(journal.model_dump(mode="json", exclude_none=True), indent=1) + "\n")
     return path
 
@@ -134,3 +150,17 @@ def restore(journal: Journal, scenario: CompiledScenario) -> tuple[Game, list[st
             warnings.append(f"explored line {i} dropped: {exc}")
     game.goto(current)
     return game, warnings
+
+
+def notes(journal: Journal, game: Game) -> Notes:
+    """The rationales and forecasts a journal recorded, on the positions of the restored game they belong to."""
+    out: Notes = {}
+    for steps in [journal.current.steps, *journal.lines]:
+        position = game.root
+        for rs in steps:
+            position = position.children.get(rs.choice)
+            if position is None:
+                break
+            if rs.rationale or rs.forecasts:
+                out[position] = {"rationale": rs.rationale, "forecasts": dict(rs.forecasts)}
+    return out

@@ -14,11 +14,13 @@ def register(sub) -> None:
         "scenarios/). With several scenarios, or none named and several found, a picker opens first. "
         "Every decision is journaled, so --resume continues a game after a crash.")
     p.add_argument("scenarios", metavar="SCENARIO", nargs="*", help="scenario(s) to play (default: all found)")
-    p.add_argument("--seed", type=int, default=0, help="seed for chance events (default 0)")
+    p.add_argument("--seed", type=int, help="seed for chance events (default 0)")
     p.add_argument("--perspective", help="perspective to play (default: the scenario's first)")
     p.add_argument("--blind", action="store_true", help="hide the model's projections (p shows them)")
     p.add_argument("--replay", metavar="FILE", help="step through a replay file instead of playing")
     p.add_argument("--resume", action="store_true", help="continue the last journaled game")
+    p.add_argument("--class", dest="class_file", metavar="FILE",
+                   help="class settings: they fix the scenario, seed, perspective, blind play and open documents")
     p.set_defaults(func=run)
 
 
@@ -47,14 +49,37 @@ def replay_launch(args):
     return Launch(session=session, replay=result)
 
 
+def class_settings(args):
+    """The class file's settings, or None; SimError if it does not load or other arguments contradict it."""
+    if not getattr(args, "class_file", None):
+        return None
+    from sim.classfile import load_class
+    from sim.loader import resolve_scenario
+
+    k = load_class(args.class_file)
+    fixed = "the class file fixes"
+    if len(args.scenarios) > 1 or (args.scenarios and resolve_scenario(args.scenarios[0]).resolve()
+                                   != k.scenario_path.resolve()):
+        raise _usage(f"{fixed} the scenario: {k.scenario_path}", hint="drop SCENARIO")
+    if args.seed is not None and args.seed != k.settings.seed:
+        raise _usage(f"{fixed} the seed: {k.settings.seed}", hint="drop --seed")
+    if args.perspective is not None and args.perspective != k.perspective:
+        raise _usage(f"{fixed} the perspective: {k.perspective}", hint="drop --perspective")
+    if args.blind and not k.settings.blind:
+        raise _usage(f"{fixed} blind play: projections are shown", hint="drop --blind")
+    return k
+
+
 def resume_launch(args):
-    """A launch that continues the last journaled game (of the named scenario, if one is named)."""
+    """A launch that continues the last journaled game (of the named scenario or class, if one is named)."""
     from sim import journal
+    from sim.classfile import load_class
     from sim.loader import load_scenario, resolve_scenario
     from sim.tui.app import Launch
     from sim.tui.session import Session
 
-    scenario = load_scenario(resolve_scenario(args.scenarios[0])) if args.scenarios else None
+    k = class_settings(args)
+    scenario = k.scenario if k else (load_scenario(resolve_scenario(args.scenarios[0])) if args.scenarios else None)
     found = journal.latest(scenario.id if scenario else None)
     if found is None:
         raise _usage("no game to resume", str(journal.journal_dir()), hint="start one with 'sim play SCENARIO'")
@@ -62,8 +87,15 @@ def resume_launch(args):
     path = Path(saved.scenario_path)
     if scenario is None:
         scenario = load_scenario(path)
-    session, warnings = Session.resume(found, scenario, path)
-    return Launch(session=session, resumed=True, notices=warnings)
+    notices = []
+    if k is None and saved.class_file:
+        try:
+            k = load_class(saved.class_file)
+        except SimError as exc:
+            notices.append(f"The class file of this game no longer loads ({exc.diagnostics[0].message}); "
+                           "resuming without its settings.")
+    session, warnings = Session.resume(found, scenario, path, classroom=k)
+    return Launch(session=session, resumed=True, notices=notices + warnings)
 
 
 def new_launch(args):
@@ -73,7 +105,9 @@ def new_launch(args):
     from sim.tui.app import Launch
     from sim.tui.session import Session
 
-    paths = [resolve_scenario(a) for a in args.scenarios]
+    k = class_settings(args)
+    seed = args.seed or 0
+    paths = [k.scenario_path] if k else [resolve_scenario(a) for a in args.scenarios]
     if len(paths) > 1:
         for p in paths:
             _check_perspective(load_scenario(p), args.perspective)
@@ -82,20 +116,22 @@ def new_launch(args):
     if not paths:
         raise _usage("no scenario found under scenarios/", hint="give a scenario file: sim play FILE")
     if len(paths) > 1:
-        return Launch(scenarios=paths, seed=args.seed, perspective=args.perspective, blind=args.blind)
-    scenario = load_scenario(paths[0])
+        return Launch(scenarios=paths, seed=seed, perspective=args.perspective, blind=args.blind)
+    scenario = k.scenario if k else load_scenario(paths[0])
     _check_perspective(scenario, args.perspective)
-    session = Session(scenario, paths[0], seed=args.seed, perspective=args.perspective, blind=args.blind)
-    notices = []
+    session = Session(scenario, paths[0], seed=seed, perspective=args.perspective, blind=args.blind, classroom=k)
+    notice = None
     if journal.latest(scenario.id) is not None:
-        notices.append("A journaled game of this scenario exists; your first decision replaces it. "
-                       "Quit now and run 'sim play --resume' to continue it instead.")
-    return Launch(session=session, notices=notices)
+        notice = ("A journaled game of this scenario exists; your first decision replaces it. "
+                  "Quit now and run 'sim play --resume' to continue it instead.")
+    return Launch(session=session, journal_notice=notice)
 
 
 def run(args) -> int:
-    if args.seed < 0:
+    if args.seed is not None and args.seed < 0:
         raise _usage("--seed must be zero or positive")
+    if args.replay and args.class_file:
+        raise _usage("--class plays a game; --replay shows one", hint="drop one of them")
     if args.replay:
         launch = replay_launch(args)
     elif args.resume:

@@ -50,7 +50,7 @@ def play_arguments(scenario: str | None, class_file: str | None) -> list[str]:
     if class_file:
         settings = load_class(class_file)
         args = settings.play_arguments()
-        return args + (["--class", str(settings.path)] if play_accepts_class() else [])
+        return args + (["--class", str(settings.path.resolve())] if play_accepts_class() else [])
     if scenario:
         path = resolve_scenario(scenario)
         load_scenario(path)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.events import DeliveryComplete, DeliveryFailed
 from textual.screen import Screen
 
 from sim.loader import load_scenario
 from sim.model import Citation
-from sim.replay import ReplayResult
+from sim.replay import ReplayResult, dumps
 from sim.tui.projections import ProjectionCache
 from sim.tui.screens.briefing import BriefingScreen
 from sim.tui.screens.chance import ChanceScreen
@@ -40,6 +42,7 @@ class Launch:
     blind: bool = False
     clock: Clock = local_now
     notices: list[str] = field(default_factory=list)
+    journal_notice: str | None = None
 
 
 class SimApp(App[int]):
@@ -57,9 +60,15 @@ class SimApp(App[int]):
         self.launch = launch
         self.session = launch.session
         self.cache = ProjectionCache()
+        self.deliveries: dict[str, tuple[str, str]] = {}
+        self.exit_after_delivery = False
 
     def on_mount(self) -> None:
         launch = self.launch
+        if self.is_web and self.session is not None:
+            self.session.journaling = False
+        elif launch.journal_notice:
+            self.notify(launch.journal_notice, severity="warning", timeout=10)
         if launch.replay is not None:
             from sim.tui.screens.replay_viewer import ReplayScreen
 
@@ -91,7 +100,7 @@ class SimApp(App[int]):
         scenario = load_scenario(path)
         self.session = Session(scenario, path, seed=launch.seed, blind=launch.blind, clock=launch.clock,
                                perspective=launch.perspective if launch.perspective in scenario.model.perspectives
-                               else None)
+                               else None, journaling=not self.is_web)
         self.title = scenario.model.title
         self.switch_screen(BriefingScreen(self.session))
 
@@ -119,17 +128,65 @@ class SimApp(App[int]):
             citation = Citation.model_construct(doc=doc, quote="")
         self.push_screen(ReaderScreen(self.session, citation, self.session.unlocked_until()))
 
-    def save_replay(self) -> Path | None:
-        """Save the current line as a replay and say where it went."""
+    def save_replay(self, then_exit: bool = False) -> bool:
+        """Save the current line as a replay (in a browser: download it) and say where it went."""
         if self.session is None:
-            return None
+            return False
+        if self.is_web:
+            name = self.session.default_replay_path().name
+            self.deliver(dumps(self.session.replay()), name, "application/json", "replay", then_exit)
+            return True
         try:
             path = self.session.save_replay()
         except OSError as exc:
             self.notify(f"Could not save the replay: {exc}", severity="error", timeout=10)
-            return None
+            return False
         self.notify(f"Replay saved to {path} (check it with: sim replay --verify {path})", timeout=10)
-        return path
+        if then_exit:
+            self.exit(0)
+        return True
+
+    def export_debrief(self, markdown: str) -> None:
+        """Write the debrief as Markdown beside the replays (in a browser: download it)."""
+        if self.session is None:
+            return
+        if self.is_web:
+            name = self.session.default_debrief_path().name
+            self.deliver(markdown, name, "text/markdown", "debrief")
+            return
+        try:
+            path = self.session.export_debrief(markdown)
+        except OSError as exc:
+            self.notify(f"Could not write the debrief: {exc}", severity="error", timeout=10)
+            return
+        self.notify(f"Debrief written to {path}", timeout=10)
+
+    def deliver(self, content: str, filename: str, mime_type: str, kind: str, then_exit: bool = False) -> None:
+        """Send a file to the browser; the outcome arrives as DeliveryComplete or DeliveryFailed."""
+        key = self.deliver_text(io.StringIO(content), save_filename=filename, mime_type=mime_type, name=kind)
+        if key is None:
+            self.notify(f"Could not send {filename} to the browser.", severity="error", timeout=10)
+            return
+        self.deliveries[key] = (kind, filename)
+        self.exit_after_delivery = self.exit_after_delivery or then_exit
+        self.notify(f"Sending {filename} to your browser…")
+
+    def on_delivery_complete(self, event: DeliveryComplete) -> None:
+        kind, filename = self.deliveries.pop(event.key, (None, None))
+        if kind is None:
+            return
+        if kind == "replay" and self.session is not None:
+            self.session.mark_saved()
+        self.notify(f"Downloaded: {filename} (see your browser's downloads)", timeout=10)
+        if self.exit_after_delivery and not self.deliveries:
+            self.exit(0)
+
+    def on_delivery_failed(self, event: DeliveryFailed) -> None:
+        kind, filename = self.deliveries.pop(event.key, (None, None))
+        if kind is None:
+            return
+        self.exit_after_delivery = False
+        self.notify(f"The download of {filename} failed: {event.exception}", severity="error", timeout=10)
 
     def action_help(self) -> None:
         from sim.tui.screens.help import HelpScreen
@@ -142,11 +199,11 @@ class SimApp(App[int]):
             self.exit(0)
             return
         if not isinstance(self.screen, QuitScreen):
-            self.push_screen(QuitScreen(), self._after_quit_question)
+            self.push_screen(QuitScreen(web=self.is_web), self._after_quit_question)
 
     def _after_quit_question(self, choice: str | None) -> None:
-        if choice == "save" and self.save_replay() is not None:
-            self.exit(0)
+        if choice == "save":
+            self.save_replay(then_exit=True)
         elif choice == "quit":
             self.exit(0)
 
@@ -155,7 +212,7 @@ class SimApp(App[int]):
         if self.session is None or self.launch.replay is not None:
             return
         for pid, perspective in self.session.model.perspectives.items():
-            if isinstance(screen, PlayScreen):
+            if isinstance(screen, PlayScreen) and not self.session.perspective_fixed:
                 yield SystemCommand(f"Perspective: {perspective.label or pid}",
                                     "Score and rank the options under this perspective",
                                     lambda pid=pid: screen.set_perspective(pid))

@@ -1,4 +1,5 @@
-"""A game in play for the TUI: the engine's Game plus journaling, replay saving and read-only views.
+"""A game in play for the TUI: the engine's Game plus journaling, the player's rationales and forecasts,
+what a class file fixes, replay saving and read-only views.
 
 Nothing here imports Textual, so every rule the screens rely on can be tested without a terminal.
 """
@@ -11,10 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim import journal
+from sim.atomic import write_atomic
+from sim.classfile import ClassFile
 from sim.engine import Game, Position, Step
+from sim.forecast import ChanceEvent, events_for, split_key
 from sim.model import Document
-from sim.replay import from_game, save
+from sim.replay import Replay, from_game, save
 from sim.runtime import CompiledScenario, EvaluationError, Move
+from sim.tui.annotations import Annotation
 
 Clock = Callable[[], dt.datetime]
 
@@ -34,14 +39,8 @@ class Preview:
     problem: str | None = None
 
 
-@dataclass(frozen=True)
-class LineRow:
-    """One decision of the player's path beside the choice of each reference line there."""
-
-    node: str
-    title: str
-    played: str
-    references: dict[str, str | None]
+class Refused(Exception):
+    """Something the rules of this game do not allow (a class file fixes it); the message says why."""
 
 
 class Session:
@@ -49,23 +48,32 @@ class Session:
 
     def __init__(self, scenario: CompiledScenario, path: Path, seed: int = 0, perspective: str | None = None,
                  blind: bool = False, game: Game | None = None, clock: Clock = local_now,
-                 journaling: bool = True):
+                 journaling: bool = True, classroom: ClassFile | None = None):
         self.scenario = scenario
         self.path = Path(path)
+        self.classroom = classroom
+        if classroom is not None and game is None:
+            seed, perspective, blind = classroom.settings.seed, classroom.perspective, classroom.settings.blind
         self.game = game or Game(scenario, seed=seed, perspective=perspective)
+        if classroom is not None:
+            self.game.perspective = classroom.perspective
+            blind = blind or classroom.settings.blind
         self.blind = blind
         self.clock = clock
         self.journaling = journaling
         self.unsaved = False
         self.saved_to: Path | None = None
+        self.notes: dict[Position, Annotation] = {}
+        self.drafts: dict[tuple[Position, str], Annotation] = {}
 
     @classmethod
-    def resume(cls, journal_file: Path, scenario: CompiledScenario, path: Path,
-               clock: Clock = local_now) -> tuple[Session, list[str]]:
+    def resume(cls, journal_file: Path, scenario: CompiledScenario, path: Path, clock: Clock = local_now,
+               classroom: ClassFile | None = None) -> tuple[Session, list[str]]:
         """A session rebuilt from a journal file, with warnings about anything dropped."""
         saved = journal.read_journal(journal_file)
         game, warnings = journal.restore(saved, scenario)
-        session = cls(scenario, path, game=game, blind=saved.blind, clock=clock)
+        session = cls(scenario, path, game=game, blind=saved.blind, clock=clock, classroom=classroom)
+        session.notes = {p: Annotation.from_extra(n) for p, n in journal.notes(saved, game).items()}
         session.unsaved = saved.unsaved
         return session, warnings
 
@@ -77,27 +85,88 @@ class Session:
     def perspective(self) -> str:
         return self.game.perspective
 
+    @property
+    def perspective_fixed(self) -> bool:
+        return self.classroom is not None
+
+    @property
+    def blind_fixed(self) -> bool:
+        return self.classroom is not None and self.classroom.settings.blind
+
+    @property
+    def hidden_documents(self) -> set[str]:
+        """Documents the class keeps closed until the debrief."""
+        return self.classroom.hidden_documents if self.classroom is not None else set()
+
     def set_perspective(self, perspective: str) -> None:
+        """Play under another perspective; Refused when a class file fixes it."""
+        if self.perspective_fixed and perspective != self.classroom.perspective:
+            label = self.model.perspectives[self.classroom.perspective].label or self.classroom.perspective
+            raise Refused(f"The class file fixes the perspective: {label}.")
         self.game.perspective = perspective
         self._journal()
 
     def set_blind(self, blind: bool) -> None:
+        """Hide or show projections; Refused when a class file keeps them hidden until the debrief."""
+        if self.blind_fixed and not blind:
+            raise Refused("The class file keeps projections hidden until the debrief.")
         self.blind = blind
         self._journal()
 
     def _journal(self) -> None:
         """Write the journal once the game has a move to keep (so merely looking replaces no old game)."""
         if self.journaling and self.game.root.children:
-            journal.record(self.game, self.path, blind=self.blind, unsaved=self.unsaved)
+            journal.record(self.game, self.path, blind=self.blind, unsaved=self.unsaved, notes=self._notes(),
+                           class_file=self.classroom.path if self.classroom is not None else None)
+
+    def _notes(self) -> journal.Notes:
+        return {p: a.extra() for p, a in self.notes.items() if not a.empty}
 
     def _moved(self) -> None:
         self.unsaved = True
         self._journal()
 
     def choose(self, option_id: str) -> Step:
+        """Take an option; what the player wrote for it here goes with the decision."""
+        before = self.game.position
         step = self.game.choose(option_id)
+        draft = self.drafts.pop((before, option_id), None)
+        if draft is not None:
+            self.notes[self.game.position] = draft
         self._moved()
         return step
+
+    def events(self, option_id: str) -> list[ChanceEvent]:
+        """The chance events an option of the current decision leads to (ForecastError if they cannot be found)."""
+        return events_for(self.game, option_id)
+
+    def annotation(self, option_id: str) -> Annotation:
+        """What the player has written for an option of the current decision (before or after taking it)."""
+        position = self.game.position
+        draft = self.drafts.get((position, option_id))
+        if draft is not None:
+            return draft
+        child = position.children.get(option_id)
+        return self.notes.get(child, Annotation()) if child is not None else Annotation()
+
+    def annotate(self, option_id: str, annotation: Annotation) -> None:
+        """Keep a rationale and forecasts for an option of the current decision until it is taken."""
+        self.drafts[(self.game.position, option_id)] = annotation
+
+    def forecast_label(self, key: str) -> str:
+        """A forecast key "chance_node.outcome" as the outcome's label and the event's title."""
+        node_id, outcome = split_key(key)
+        node = self.scenario.node(node_id) if node_id in self.scenario.node_index else None
+        move = node.move(outcome) if node is not None else None
+        return f"{move.label} ({node.model.title or node_id})" if move is not None else key
+
+    def extra(self) -> dict[int, dict]:
+        """The rationales and forecasts of the current line by step index."""
+        return journal.extra(self.game, self._notes())
+
+    def replay(self) -> Replay:
+        """The current line as a replay, with the player's rationales and forecasts."""
+        return from_game(self.game, extra=self.extra())
 
     def resolve(self) -> Step:
         step = self.game.resolve()
@@ -121,10 +190,33 @@ class Session:
     def save_replay(self, path: Path | None = None) -> Path:
         """Save the current line as a replay file (the format `sim replay --verify` checks)."""
         target = Path(path) if path is not None else self.default_replay_path()
-        save(from_game(self.game), target)
+        save(self.replay(), target)
+        self.mark_saved(target)
+        return target
+
+    def debrief(self, replay: Replay):
+        """The teaching debrief (`sim.debrief.Debrief`) of a replay of this game: slow, so run it off the UI thread
+        with a replay taken on it. Raises SimError if the replay does not verify."""
+        from sim.debrief import build_debrief
+
+        return build_debrief(self.scenario, replay, hidden_documents=self.hidden_documents)
+
+    def mark_saved(self, target: Path | None = None) -> None:
+        """Note that the current line is saved (written to `target`, or delivered to a browser)."""
         self.saved_to = target
         self.unsaved = False
         self._journal()
+
+    def default_debrief_path(self) -> Path:
+        """Beside the replay of this line when it was just saved, else a new name in replays/."""
+        if self.saved_to is not None and not self.unsaved:
+            return self.saved_to.with_suffix(".md")
+        return self.default_replay_path().with_suffix(".md")
+
+    def export_debrief(self, markdown: str, path: Path | None = None) -> Path:
+        """Write a debrief's Markdown atomically; return where it went."""
+        target = Path(path) if path is not None else self.default_debrief_path()
+        write_atomic(target, markdown)
         return target
 
     def preview(self, option_id: str) -> Preview:
@@ -163,11 +255,22 @@ class Session:
         return {name: [s[i] for s in states] for i, name in enumerate(self.scenario.var_names)}
 
     def documents(self, until: dt.date | None = None) -> list[tuple[str, Document, Path]]:
-        """The dossier's documents dated on or before `until` (all of them when None), oldest first."""
+        """The dossier's documents dated on or before `until` and open to the class (all of them when None),
+        oldest first."""
         docs = self.model.sources.documents
+        hidden = self.hidden_documents if until is not None else set()
         rows = [(doc_id, doc, self.scenario.documents[doc_id]) for doc_id, doc in docs.items()
-                if doc_id in self.scenario.documents and (until is None or doc.date <= until)]
+                if doc_id in self.scenario.documents and doc_id not in hidden and (until is None or doc.date <= until)]
         return sorted(rows, key=lambda r: r[1].date)
+
+    def closed(self, until: dt.date | None) -> tuple[int, int]:
+        """How many documents are still closed at `until`: (dated later, kept closed by the class)."""
+        if until is None:
+            return 0, 0
+        docs = self.model.sources.documents
+        hidden = self.hidden_documents
+        later = sum(1 for d, doc in docs.items() if d not in hidden and doc.date > until)
+        return later, len(hidden & set(docs))
 
     def current_date(self) -> dt.date:
         return self.game.node.model.date
@@ -182,23 +285,6 @@ class Session:
         on_start = [d for d in docs if d[1].date == self.model.start_date]
         chosen = on_start or docs
         return chosen[0][0] if chosen else None
-
-    def compare_lines(self) -> list[LineRow]:
-        """The decisions of the current line beside what each scenario line chose at them."""
-        rows = []
-        for step in self.game.history():
-            if step.kind != "decision":
-                continue
-            node = self.scenario.node(step.node)
-            refs = {}
-            for line_id, line in self.model.lines.items():
-                choice = line.choices.get(step.node)
-                refs[line_id] = node.move(choice).label if choice and node.move(choice) else None
-            rows.append(LineRow(step.node, node.model.title or step.node, step.label, refs))
-        return rows
-
-    def perspective_values(self) -> dict[str, float]:
-        return {pid: self.game.value(pid) for pid in self.model.perspectives}
 
 
 def _probability(move: Move, state: tuple) -> float:

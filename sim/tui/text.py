@@ -35,6 +35,16 @@ def lines(parts: list[Content | str]) -> Content:
     return Content("\n").join(parts)
 
 
+def closed_documents(later: int, hidden: int) -> str:
+    """What the player cannot read yet, and when it opens."""
+    parts = []
+    if later:
+        parts.append(f"{later} later document(s) unlock as the game advances.")
+    if hidden:
+        parts.append(f"{hidden} document(s) stay closed by the class until the debrief.")
+    return " ".join(parts)
+
+
 def percent(p: float) -> str:
     return "?" if p != p else f"{p:.0%}"
 

@@ -19,6 +19,8 @@ def situation_text(session: Session) -> Content:
         Content.styled(model.title, "bold $accent"),
         Content.assemble(("Start date: ", "bold"), text.date(model.start_date)),
     ]
+    if session.classroom is not None:
+        parts.append(Content.assemble(("Class: ", "bold"), class_summary(session)))
     if model.summary:
         parts += ["", model.summary.strip()]
     parts += ["", text.heading("Documents available now")]
@@ -28,10 +30,17 @@ def situation_text(session: Session) -> Content:
     if memo is not None:
         title = model.sources.documents[memo].title
         parts += ["", Content.assemble(("The memo: ", "bold"), f"{memo} {title}", ("  (o reads it)", "italic"))]
-    later = len(session.documents(None)) - len(session.documents(model.start_date))
-    if later:
-        parts.append(Content.styled(f"{later} later document(s) unlock as the game advances.", "italic"))
+    closed = text.closed_documents(*session.closed(model.start_date))
+    if closed:
+        parts.append(Content.styled(closed, "italic"))
     return text.lines(parts)
+
+
+def class_summary(session: Session) -> str:
+    settings = session.classroom.settings
+    blind = "; projections hidden until the debrief" if settings.blind else ""
+    title = f"{settings.title}: " if settings.title else ""
+    return f"{title}seed {settings.seed}{blind}"
 
 
 def perspective_text(session: Session, pid: str) -> Content:
@@ -54,7 +63,8 @@ class BriefingScreen(Screen):
 **Briefing.** Left: the situation on the start date, the documents already available and the
 memo the scenario starts from (`o` opens it in the source reader). Right: the perspective you
 play: whose weighting of the objectives scores your game and ranks the projected options.
-Arrows choose a perspective, Enter begins. You can switch perspective during play with `v`.
+Arrows choose a perspective, Enter begins. You can switch perspective during play with `v`
+(unless a class file fixes it).
 """
 
     BINDINGS = [
@@ -73,8 +83,11 @@ Arrows choose a perspective, Enter begins. You can switch perspective during pla
                 yield Static(situation_text(self.session))
             with Vertical(id="perspectives"):
                 yield Static(text.heading("Your perspective"))
-                yield OptionList(*[Option(p.label or pid, id=pid) for pid, p in self.session.model.perspectives.items()],
-                                 id="perspective-list")
+                fixed = self.session.perspective_fixed
+                yield OptionList(*[Option(p.label or pid, id=pid, disabled=fixed and pid != self.session.perspective)
+                                   for pid, p in self.session.model.perspectives.items()], id="perspective-list")
+                if fixed:
+                    yield Static(Content.styled("The class file fixes your perspective.", "italic"))
                 yield Static(id="perspective-detail")
         yield Footer()
 

@@ -18,12 +18,17 @@ class QuitScreen(ModalScreen[str | None]):
         Binding("escape", "choose(None)", "Keep playing"),
     ]
 
+    def __init__(self, web: bool = False):
+        super().__init__()
+        self.web = web
+
     def compose(self):
+        kept = ("In the browser nothing else keeps it: save (download) a replay to keep it." if self.web else
+                "The journal keeps it: 'sim play --resume' continues from your last decision.")
         with Vertical(id="dialog"):
             yield Static(Content.assemble(
                 ("Quit with unsaved play?", "bold $accent"), "\n\n",
-                "Your play since the last saved replay is not in a replay file. The journal keeps it: "
-                "'sim play --resume' continues from your last decision.\n\n",
+                f"Your play since the last saved replay is not in a replay file. {kept}\n\n",
                 ("s", "bold"), " save a replay and quit   ", ("q", "bold"), " quit   ",
                 ("Escape", "bold"), " keep playing"))
         yield Footer()

@@ -9,9 +9,12 @@ from textual.widgets import Footer, Header, OptionList, TabbedContent, TabPane, 
 from textual.worker import Worker, WorkerState
 
 from sim.engine import GameError
+from sim.forecast import ForecastError
 from sim.tui import projections
+from sim.tui.annotations import Annotation
 from sim.tui.projections import Key, ProjectionCache, Projections
-from sim.tui.session import Session
+from sim.tui.screens.annotate import AnnotateScreen
+from sim.tui.session import Refused, Session
 from sim.tui.widgets.dashboard import Dashboard
 from sim.tui.widgets.decision import DecisionHeader
 from sim.tui.widgets.details import OptionDetails
@@ -33,12 +36,17 @@ The panel below the options describes the highlighted option: first the **model'
 a fact), then what it changes at once, the chance event it leads to with the probabilities, and
 the passages of the sources it rests on. PageUp and PageDown scroll it.
 
+`r` lets you write, for the highlighted option and before you take it, why you would take it
+and, for the chance events it leads to, your probability forecast. Both are optional; they are
+kept with your decision, saved in the replay, and scored in the debrief.
+
 On the right: **State** (every variable with its history as a sparkline), **Lines** (the tree
 of explored lines; Enter jumps to a position, and choosing differently there starts a branch)
 and **Log** (every change, naming its cause).
 """
 
     BINDINGS = [
+        Binding("r", "annotate", "Rationale"),
         Binding("u", "undo", "Undo"),
         Binding("b", "branch", "Branch"),
         Binding("p", "toggle_projections", "Projections"),
@@ -99,7 +107,10 @@ and **Log** (every change, naming its cause).
     def update_subtitle(self) -> None:
         model = self.session.model
         label = model.perspectives[self.session.perspective].label or self.session.perspective
-        shown = "projections hidden" if self.session.blind else f"policy: {self.policy}"
+        if self.session.blind_fixed:
+            shown = "projections hidden until the debrief"
+        else:
+            shown = "projections hidden" if self.session.blind else f"policy: {self.policy}"
         self.sub_title = f"{label} · {shown}"
 
     def refresh_all(self) -> None:
@@ -188,8 +199,34 @@ and **Log** (every change, naming its cause).
     def action_side(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
 
+    def action_annotate(self) -> None:
+        option_id = self.query_one(OptionsList).highlighted_id
+        if option_id is None:
+            self.notify("No open option to write about here.", severity="warning")
+            return
+        try:
+            events = self.session.events(option_id)
+        except ForecastError as exc:
+            self.notify(f"No forecast possible for this option: {exc}", severity="warning")
+            events = []
+        label = self.session.game.node.move(option_id).label
+        dialog = AnnotateScreen(label, events, self.session.annotation(option_id), show_odds=not self.session.blind)
+        self.app.push_screen(dialog, lambda result: self.annotated(option_id, result))
+
+    def annotated(self, option_id: str, result: Annotation | None) -> None:
+        if result is None:
+            return
+        self.session.annotate(option_id, result)
+        if not result.empty:
+            self.notify("Kept: it goes with this option when you take it (Enter).")
+        self.show_details()
+
     def action_toggle_projections(self) -> None:
-        self.session.set_blind(not self.session.blind)
+        try:
+            self.session.set_blind(not self.session.blind)
+        except Refused as exc:
+            self.notify(str(exc), severity="warning")
+            return
         self.notify("Projections hidden: blind play." if self.session.blind else "Projections shown.")
         self.refresh_all()
 
@@ -198,7 +235,11 @@ and **Log** (every change, naming its cause).
         self.set_perspective(ids[(ids.index(self.session.perspective) + 1) % len(ids)])
 
     def set_perspective(self, perspective: str) -> None:
-        self.session.set_perspective(perspective)
+        try:
+            self.session.set_perspective(perspective)
+        except Refused as exc:
+            self.notify(str(exc), severity="warning")
+            return
         label = self.session.model.perspectives[perspective].label or perspective
         self.notify(f"Perspective: {label}. Options re-ranked under its weights.")
         self.refresh_all()

@@ -43,8 +43,7 @@ document; a cited passage is highlighted and scrolled into view. Escape goes bac
         self.session = session
         self.citation = citation
         self.docs = session.documents(until)
-        later = len(session.documents(None)) - len(self.docs)
-        self.later = later
+        self.closed = text.closed_documents(*session.closed(until))
 
     def compose(self):
         yield Header()
@@ -52,9 +51,8 @@ document; a cited passage is highlighted and scrolled into view. Escape goes bac
             with Vertical(id="doc-list-pane"):
                 yield OptionList(*[Option(Content.assemble((doc_id, "bold"), f" {text.date(doc.date)}\n{doc.title}"),
                                           id=doc_id) for doc_id, doc, _ in self.docs], id="doc-list")
-                if self.later:
-                    yield Static(Content.styled(f"{self.later} later document(s) unlock as the game advances.",
-                                                "italic"), id="doc-later")
+                if self.closed:
+                    yield Static(Content.styled(self.closed, "italic"), id="doc-later")
             yield TextArea("", read_only=True, show_cursor=False, soft_wrap=True, id="doc-text")
         yield Footer()
 

@@ -7,6 +7,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from sim.tui import text
+from sim.tui.annotations import Annotation
 from sim.tui.projections import Projections
 from sim.tui.session import Preview, Session
 
@@ -29,8 +30,23 @@ def chance_section(session: Session, preview: Preview) -> list[Content | str]:
         return []
     node = session.scenario.node(preview.next_node)
     out: list[Content | str] = ["", text.heading(f"Then, by chance: {node.model.title or node.id}")]
+    if session.blind:
+        out += [f"  {label}" for _, label, _ in preview.outcomes]
+        return out + [Content.styled("  the model's odds are hidden: blind play", "italic")]
     for _, label, p in preview.outcomes:
         out.append(Content.assemble(f"{text.percent(p):>4} ", (text.bar(p, 8), "$accent"), f" {label}"))
+    return out
+
+
+def annotation_section(session: Session, annotation: Annotation) -> list[Content | str]:
+    """What the player wrote for this option: the rationale and forecasts they will commit with it."""
+    out: list[Content | str] = ["", text.heading("Your rationale and forecasts (r edits)")]
+    if annotation.empty:
+        return out + [Content.styled("none yet (optional)", "italic")]
+    if annotation.rationale:
+        out.append(Content.styled(f"“{annotation.rationale}”", "italic"))
+    for key, p in annotation.forecasts.items():
+        out.append(f"  {text.percent(p):>4} {session.forecast_label(key)}")
     return out
 
 
@@ -40,7 +56,8 @@ def projection_section(session: Session, option_id: str, found: Projections | No
     title = f"{text.PROJECTION_LABEL} (policy: {policy}; perspective: {perspective})"
     out: list[Content | str] = [text.heading(title)]
     if session.blind:
-        return out + [Content.styled("hidden: blind play (p shows projections)", "italic")]
+        why = "the class keeps them until the debrief" if session.blind_fixed else "p shows projections"
+        return out + [Content.styled(f"hidden: blind play ({why})", "italic")]
     if found is None:
         return out + [Content.styled("computing…", "italic")]
     if found.error:
@@ -65,11 +82,16 @@ def projection_section(session: Session, option_id: str, found: Projections | No
 
 
 def sources_section(session: Session, citations) -> list[Content | str]:
+    hidden = session.hidden_documents
+    shown = [c for c in citations if c.doc not in hidden]
     if not citations:
         return []
     docs = session.model.sources.documents
     out: list[Content | str] = ["", text.heading("Sources (o opens the reader)")]
-    for c in citations:
+    if len(shown) < len(citations):
+        out.append(Content.styled(f"{len(citations) - len(shown)} passage(s) from documents the class keeps closed "
+                                  "until the debrief", "italic"))
+    for c in shown:
         doc = docs.get(c.doc)
         title = f"{c.doc}: {doc.title}" if doc else c.doc
         quote = c.quote if len(c.quote) <= QUOTE_CHARS else c.quote[:QUOTE_CHARS] + "…"
@@ -93,6 +115,7 @@ class OptionDetails(VerticalScroll, can_focus=False):
         parts = projection_section(session, option_id, found, policy) + [""]
         parts += effects_section(session, preview)
         parts += chance_section(session, preview)
+        parts += annotation_section(session, session.annotation(option_id))
         if move.model.description:
             parts += ["", move.model.description.strip()]
         parts += sources_section(session, move.model.citations)
