@@ -106,3 +106,12 @@ def test_unanalysable_scenario_exits_1(capsys, write_variant):
     assert main(["analyze", str(path)]) == 1
     err = capsys.readouterr().err
     assert "error[A005]" in err and "votes" in err
+
+
+def test_memo_names_where_the_line_departs_from_the_best_option(capsys):
+    doc = analyze_json(capsys, "--perspective", "caracas", "--policy", "memo")
+    proposal = doc["decisions"][0]
+    assert proposal["line_choice"] == "iapc" and proposal["best_option"] == "mfm"
+    assert doc["line"][0] == {"node": "proposal", "choice": "iapc", "probability": None}
+    assert main(["analyze", str(EXAMPLE), "--perspective", "caracas", "--policy", "memo"]) == 0
+    assert "The line takes iapc instead" in capsys.readouterr().out

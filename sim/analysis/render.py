@@ -86,6 +86,11 @@ def _decision(n: int, d: dict) -> list[str]:
         out.append(f"   Why: over {other['option']}, {_why(d)}.")
     else:
         out.append(f"   Only option open: {best['option']} ({best['label']}), projected {best['value']:.1f}.")
+    taken = d.get("line_choice")
+    if taken and taken != d["best_option"]:
+        row = next(o for o in d["options"] if o["option"] == taken)
+        gap = "it is locked here" if row["value"] is None else f"projected {row['value']:.1f}, regret {row['regret']:.1f}"
+        out.append(f"   The line takes {taken} instead ({gap}).")
     out.append(f"   {'option':<24} {'value':>6} {'sd':>5} {'worst':>6} {'best':>6} {'regret':>6}  endings")
     for o in d["options"]:
         mark = "*" if o["option"] == d["best_option"] else " "

@@ -114,6 +114,7 @@ def _node_summary(sol: Solution, node: int, states: list[tuple[int, Prior]], on_
         "node": sc.nodes[node].id, "title": model.title, "date": model.date.isoformat(),
         "on_policy_path": on_path, "reach": total if on_path else None, "states": len(states),
         "best_option": best["option"], "runner_up": runner_up,
+        "line_choice": line.choices.get(sc.nodes[node].id) if (line := sc.model.lines.get(sol.policy)) else None,
         "reasons": _reasons(sol, states, index[best["option"]], index[runner_up])[:REASONS] if runner_up else [],
         "options": options,
     }
