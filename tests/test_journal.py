@@ -92,3 +92,23 @@ def test_a_journal_of_another_scenario_is_a_sim_error(data_dir, mini):
     with pytest.raises(SimError) as err:
         journal.restore(wrong, mini)
     assert "J004" in str(err.value)
+
+
+def test_rationales_forecasts_and_the_class_file_survive_a_restore(data_dir, mini, tmp_path):
+    game = Game(mini, seed=0)
+    game.choose("mfm")
+    first = game.position
+    game.resolve()
+    game.undo()
+    game.choose("iapc")
+    branch = game.position
+    notes = {first: {"rationale": "Answer Betancourt", "forecasts": {"votes.called": 0.4, "votes.short": 0.6}},
+             branch: {"rationale": "Keep it quiet", "forecasts": {}}}
+    journal.record(game, MINI, notes=notes, class_file=tmp_path / "class.yaml")
+    saved = journal.read_journal(journal.latest())
+    assert saved.class_file == str((tmp_path / "class.yaml").resolve())
+    assert saved.current.steps[0].rationale == "Keep it quiet"
+    restored, _ = journal.restore(saved, mini)
+    found = {p.step.choice: n for p, n in journal.notes(saved, restored).items()}
+    assert found == {"mfm": notes[first], "iapc": notes[branch]}
+    assert journal.extra(restored, journal.notes(saved, restored)) == {0: notes[branch]}
