@@ -112,14 +112,17 @@ def pick(probabilities: list[float], u: float) -> int:
 class Game:
     """A scenario in play from its start, with a seed for chance."""
 
-    def __init__(self, scenario: CompiledScenario, seed: int = 0, perspective: str | None = None):
+    def __init__(self, scenario: CompiledScenario, seed: int = 0, perspective: str | None = None,
+                 node: int | None = None, state: StateTuple | None = None):
+        """Start at the scenario's start, or (for analysis) at a given node index and state tuple."""
         self.scenario = scenario
         self.seed = seed
         if perspective is not None and perspective not in scenario.model.perspectives:
             raise GameError(f"unknown perspective '{perspective}' "
                             f"(known: {', '.join(scenario.model.perspectives)})")
         self.perspective = perspective or next(iter(scenario.model.perspectives))
-        self.root = Position(scenario.start, scenario.initial)
+        self.root = Position(scenario.start if node is None else node,
+                             scenario.initial if state is None else tuple(state))
         self.position = self.root
 
     @property

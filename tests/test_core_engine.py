@@ -220,3 +220,12 @@ def test_bad_line_references_are_reported(write_variant, extra, code):
         load_scenario(path)
     assert [d.code for d in info.value.diagnostics] == [code]
     assert info.value.diagnostics[0].line == len(path.read_text().splitlines())
+
+
+def test_game_can_start_at_any_position(example):
+    g = Game(example, seed=0)
+    g.choose("mfm")
+    g.resolve("short")
+    later = Game(example, seed=0, node=g.position.node, state=g.position.state)
+    assert later.node.id == "terms" and later.history() == []
+    assert [o.legal for o in later.legal_options()] == [o.legal for o in g.legal_options()]

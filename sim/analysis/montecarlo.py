@@ -7,7 +7,7 @@ import random
 
 from sim.analysis.graph import END
 from sim.analysis.solve import Prior, Solution
-from sim.engine import Game, Position
+from sim.engine import Game
 
 BINS = 10
 
@@ -21,8 +21,7 @@ def playthrough(sol: Solution, i: int, seed: int) -> tuple[str, float]:
     """Play from position i to an end with the engine: decisions by the policy, chance by the seed."""
     g = sol.graph
     sc = g.scenario
-    game = Game(sc, seed=seed)
-    game.root = game.position = Position(g.node[i], g.state[i])
+    game = Game(sc, seed=seed, node=g.node[i], state=g.state[i])
     rng = random.Random(f"sim-montecarlo:{seed}")
     while not game.is_over():
         if game.node.kind == "chance":
