@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sim.forecast import ChanceEvent, ForecastError, check_forecasts
+from sim.forecast import ChanceEvent, ForecastError, check_forecasts, complete, split_key
 
 RATIONALE_CHARS = 2000
 
@@ -53,12 +53,20 @@ def parse_probability(text: str, where: str) -> float | None:
 def build(events: list[ChanceEvent], rationale: str, typed: dict[str, str]) -> Annotation:
     """An annotation from the rationale and the texts typed for each "node.outcome" key.
 
-    Blank fields are left out; an event's missing outcomes share what is left of 1. Raises ForecastError."""
+    Blank fields are left out; an event's missing outcomes share what is left of 1. Raises ForecastError, naming
+    events by their titles."""
     labels = {e.key(o.id): f"“{o.label}” ({e.title})" for e in events for o in e.outcomes}
     given = {}
     for key, text in typed.items():
         p = parse_probability(text, labels.get(key, key))
         if p is not None:
             given[key] = p
+    by_event: dict[str, dict[str, float]] = {}
+    for key, p in given.items():
+        node, outcome = split_key(key)
+        by_event.setdefault(node, {})[outcome] = p
+    for event in events:
+        if event.node in by_event:
+            complete([o.id for o in event.outcomes], by_event[event.node], event.title)
     words = " ".join(rationale.split())[:RATIONALE_CHARS] or None
-    return Annotation(words, check_forecasts(events, given))
+    return Annotation(words, {k: round(p, 6) for k, p in check_forecasts(events, given).items()})

@@ -65,15 +65,14 @@ def _scores(d: Debrief) -> list[Content | str]:
     if s is None:
         return [Content.styled("The game is unfinished: no final scores.", "italic")]
     parts: list[Content | str] = [label("projection"), text.heading("Final score on each objective (0 to 100)")]
-    width = max(len(v) for v in s.objective_labels.values())
     for oid, score in s.scores.items():
-        parts.append(Content.assemble(f"  {s.objective_labels[oid]:<{width}} {score:5.1f} ",
-                                      (text.bar(score / 100, 10), "$accent")))
+        parts.append(Content.assemble(f"  {score:5.1f} ", (text.bar(score / 100, 10), "$accent"),
+                                      f" {s.objective_labels[oid]}"))
     parts += ["", text.heading("Weighted value under every perspective")]
-    width = max(len(v) for v in s.perspective_labels.values())
     for pid, value in s.values.items():
         mine = ("  ◀ yours", "bold") if pid == d.perspective else ""
-        parts.append(Content.assemble(f"  {s.perspective_labels[pid]:<{width}} {value:5.1f}", mine))
+        parts.append(Content.assemble(f"  {value:5.1f} ", (text.bar(value / 100, 10), "$accent"),
+                                      f" {s.perspective_labels[pid]}", mine))
     return parts + [""] + _against_best(d)
 
 
@@ -187,10 +186,6 @@ def _luck(d: Debrief) -> list[Content | str]:
     return parts
 
 
-def _odds(forecast: dict[str, float], labels: dict[str, str]) -> str:
-    return ", ".join(f"{labels.get(o, o)} {text.percent(p)}" for o, p in forecast.items())
-
-
 def _forecasts(d: Debrief) -> list[Content | str]:
     f = d.forecasts
     if not f.scores and not f.unscored:
@@ -199,14 +194,16 @@ def _forecasts(d: Debrief) -> list[Content | str]:
         "Brier score: the sum over an event's outcomes of (forecast − result)²; 0 is perfect, 2 the worst. "
         "The model's own probabilities are scored the same way.", "italic")]
     for s in f.scores:
-        parts += [Content.assemble((f"step {s.step}, {s.title}: ", "bold"), "happened: ", (s.happened_label, "bold")),
-                  f"  your forecast: {_odds(s.forecast, s.labels)}",
-                  f"  the model's:   {_odds(s.model, s.labels)}",
-                  Content.assemble("  Brier: ", (f"yours {s.brier:.3f}", "bold"), f", the model's {s.model_brier:.3f}"
-                                   f" (distance from the model {s.distance:.3f})")]
+        parts += ["", Content.styled(f"step {s.step}, {s.title}", "bold"), Content.styled("   you model", "italic")]
+        for outcome, p in s.forecast.items():
+            happened = ("  ◀ happened", "bold $text-success") if outcome == s.happened else ""
+            parts.append(Content.assemble(f"  {text.percent(p):>4} {text.percent(s.model.get(outcome, 0.0)):>5}  "
+                                          f"{s.labels.get(outcome, outcome)}", happened))
+        parts.append(Content.assemble("  Brier: ", (f"yours {s.brier:.3f}", "bold"), f", the model's {s.model_brier:.3f}"
+                                      f" (distance from the model {s.distance:.3f})"))
     if f.scores:
-        parts.append(Content.assemble(("Mean Brier score: ", "bold"), f"yours {f.mean:.3f}, the model's "
-                                      f"{f.model_mean:.3f} over the same {len(f.scores)} event(s)."))
+        parts += ["", Content.assemble(("Mean Brier score: ", "bold"), f"yours {f.mean:.3f}, the model's "
+                                       f"{f.model_mean:.3f} over the same {len(f.scores)} event(s).")]
     parts += [Content.styled(f"Not scored: {u}", "$text-muted") for u in f.unscored]
     return parts
 
