@@ -23,6 +23,13 @@ def typed(p: float | None) -> str:
 class AnnotateScreen(ModalScreen[Annotation | None]):
     """Enter keeps what was written (after checking the forecasts), Escape leaves it as it was."""
 
+    HELP = """\
+**Rationale and forecasts.** Optional, for the option highlighted when you pressed `r`: why you
+would take it, and for each chance event it leads to before your next decision, how likely you
+think each outcome is (0 to 1, or a percentage). They are kept with your decision when you take
+the option, saved in the replay and scored in the debrief (Brier score, beside the model's).
+"""
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "keep", "Keep"),
