@@ -74,7 +74,9 @@ goes back to the tree of lines to try another branch.
                         exit_on_error=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "debrief" or not event.worker.is_finished:
+        if event.worker.group != "debrief" or not event.worker.is_finished or event.state == WorkerState.CANCELLED:
+            return
+        if not self.is_attached:
             return
         self.query_one("#debrief-loading").remove()
         status = self.query_one("#debrief-status", Static)
