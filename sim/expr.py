@@ -422,4 +422,11 @@ def make_function(body: str) -> Callable[[tuple], object]:
     """
     module = compile(f"lambda s: {body}", "<sim-expression>", "eval")
     code = next(c for c in module.co_consts if isinstance(c, types.CodeType))
-    return types.FunctionType(code, dict(_GLOBALS), "expression")
+    fn = types.FunctionType(code, dict(_GLOBALS), "expression")
+    fn.python = body  # the generated source, so the analysis can fuse several expressions into one function
+    return fn
+
+
+def expression_globals() -> dict:
+    """The names generated expressions may call (min, max, abs and the rounding helper)."""
+    return dict(_GLOBALS)

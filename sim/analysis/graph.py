@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sim.analysis.errors import AnalysisError
-from sim.analysis.liveness import canonicalisers, liveness
+from sim.analysis.fastpath import Bail, build
+from sim.analysis.liveness import canonicalisers, liveness, reads
 from sim.model import IntVariable
 from sim.runtime import CompiledScenario, EvaluationError
 
@@ -241,25 +242,25 @@ class _Expansion:
         self.sc, self.limit = sc, limit
         self.plans = _plans(sc)
         facts = liveness(sc)
+        self.live = facts.live
         self.canon = canonicalisers(sc, facts.live)
         self.bounds = _bounds(sc, facts.exact_writes)
         self.frozen = facts.frozen
         self.fresh = [{t: tuple(sorted(facts.frozen[t] - facts.frozen[n])) for t in range(len(sc.nodes))
                        if facts.frozen[t] - facts.frozen[n]} or None for n in range(len(sc.nodes))]
+        slots = {name: i for i, name in enumerate(sc.var_names)}
+        names = set(sc.var_names)
+        self.objective_slots = [{slots[x] for x in reads(sc.model.objectives[oid].score, names)}
+                                for oid, _ in sc.objectives]
         self.objectives = [fn for _, fn in sc.objectives]
         self.table: list[tuple[float, ...]] = [(0.0,) * len(sc.objectives)]
         self.table_index = {self.table[0]: 0}
 
-    def reward(self, n: int, n2: int, s2: tuple, objectives: tuple[int, ...]) -> int:
-        """Index in the reward table of the scores of the objectives that freeze on entering n2."""
+    def score(self, objectives: tuple[int, ...], s2: tuple) -> int:
+        """Index in the reward table of the scores of some objectives in state s2 (may raise ArithmeticError)."""
         vec = [0.0] * len(self.objectives)
-        try:
-            for k in objectives:
-                vec[k] = float(self.objectives[k](s2))
-        except ArithmeticError as exc:
-            raise AnalysisError(f"a score cannot be computed on the way from '{self.sc.nodes[n].id}' to "
-                                f"'{self.sc.nodes[n2].id}' in state {self.sc.state_dict(s2)}: {exc}",
-                                code="A003") from None
+        for k in objectives:
+            vec[k] = float(self.objectives[k](s2))
         key = tuple(vec)
         r = self.table_index.get(key)
         if r is None:
@@ -267,86 +268,114 @@ class _Expansion:
             self.table.append(key)
         return r
 
+    def reward(self, n: int, n2: int, s2: tuple, objectives: tuple[int, ...]) -> int:
+        """Index in the reward table of the scores of the objectives that freeze on entering n2."""
+        try:
+            return self.score(objectives, s2)
+        except ArithmeticError as exc:
+            raise AnalysisError(f"a score cannot be computed on the way from '{self.sc.nodes[n].id}' to "
+                                f"'{self.sc.nodes[n2].id}' in state {self.sc.state_dict(s2)}: {exc}",
+                                code="A003") from None
+
     def run(self, node: int, state: tuple) -> StateGraph:
-        sc, plans, canon, fresh = self.sc, self.plans, self.canon, self.fresh
+        sc, canon = self.sc, self.canon
         if not 0 <= node < len(sc.nodes):
             raise AnalysisError(f"node index {node} is not a node of '{sc.id}'", code="A010")
         if len(state) != len(sc.var_names) or not sc.in_domain(state):
             raise AnalysisError(f"state {state!r} is not a state of '{sc.id}' "
                                 f"(variables: {', '.join(sc.var_names)})", code="A010")
-        bounds = self.bounds
-        keys = [(node, canon[node](state) if canon[node] is not None else state)]
-        index = {keys[0]: 0}
-        kinds: list[int] = []
+        keys = self.keys = [(node, canon[node](state) if canon[node] is not None else state)]
+        index = self.index = {keys[0]: 0}
         moves: list[tuple] = []
         children: list[tuple] = []
         probs: list[tuple | None] = []
         rewards: list[tuple | None] = []
-        unsettled: set[int] = set()
-        shared: dict[tuple, tuple] = {}
-        for n, s in keys:
-            kind, plan = plans[n]
-            kinds.append(kind)
-            if kind == END:
-                moves.append(())
-                children.append(())
-                probs.append(None)
-                rewards.append(None)
-                continue
-            try:
-                taken, nexts, raw = _successors(kind, plan, s)
-            except (ArithmeticError, EvaluationError):
-                taken, nexts, raw = _successors_careful(sc, plans, n, s)
-            if not nexts:
-                what = "no open option" if kind == DECISION else "no outcome with a positive probability"
-                raise AnalysisError(f"'{sc.nodes[n].id}' has {what} in state {sc.state_dict(s)}: "
-                                    f"play would stop there", code="A002")
-            kids = []
-            rews = None
-            freezing = fresh[n]
-            checks = bounds[n]
-            for x, (n2, s2) in enumerate(nexts):
-                for slot, lo, hi in checks[taken[x]]:
-                    if not lo <= s2[slot] <= hi:
-                        raise AnalysisError(_out_of_range(sc, n, taken[x], s, s2), code="A003")
-                c = canon[n2]
-                key = (n2, c(s2) if c is not None else s2)
-                j = index.get(key)
-                if j is None:
-                    j = index[key] = len(keys)
-                    keys.append(key)
-                kids.append(j)
-                if freezing is not None and n2 in freezing:
-                    r = self.reward(n, n2, s2, freezing[n2])
-                    if r:
-                        if rews is None:
-                            rews = [0] * len(nexts)
-                        rews[x] = r
-            if len(keys) > self.limit:
-                raise AnalysisError(f"more than {self.limit:,} distinct positions are reachable; analysis stopped",
-                                    code="A004", hint="analyse from a later position (--from REPLAY)")
-            if kind == CHANCE:
-                total = sum(raw)
-                if abs(total - 1.0) > 1e-12:
-                    if abs(total - 1.0) > PROBABILITY_TOLERANCE:
-                        unsettled.add(n)
-                    settled = settle(raw)
-                    keep = [x for x in range(len(kids)) if settled[x] > 0]
-                    taken, kids, raw = [taken[x] for x in keep], [kids[x] for x in keep], [settled[x] for x in keep]
-                    rews = [rews[x] for x in keep] if rews is not None else None
-                probs.append(tuple(raw))
-            else:
-                probs.append(None)
-            t = tuple(taken)
-            moves.append(shared.setdefault(t, t))
-            children.append(tuple(kids))
-            rewards.append(tuple(rews) if rews is not None else None)
-        graph = StateGraph(sc, [k[0] for k in keys], [k[1] for k in keys], kinds, moves, children, probs,
-                           rewards, self.table, index, root=0, order=_children_first(sc, keys, children),
-                           canon=canon, frozen=self.frozen)
+        self.moves, self.children, self.probs, self.rewards = moves, children, probs, rewards
+        self.unsettled: set[int] = set()
+        self.shared: dict[tuple, tuple] = {}
+        fast = build(self, keys, index, moves, children, probs, rewards, self.shared)
+        limit = self.limit
+        if fast is None:
+            for n, s in keys:
+                self.careful(n, s)
+                if len(keys) > limit:
+                    self.too_many()
+        else:
+            careful = self.careful
+            for n, s in keys:
+                try:
+                    fast[n](s)
+                except (Bail, ArithmeticError, EvaluationError):
+                    careful(n, s)
+                if len(keys) > limit:
+                    self.too_many()
+        kind_of = [plan[0] for plan in self.plans]
+        graph = StateGraph(sc, [k[0] for k in keys], [k[1] for k in keys], [kind_of[k[0]] for k in keys], moves,
+                           children, probs, rewards, self.table, index, root=0,
+                           order=_children_first(sc, keys, children), canon=canon, frozen=self.frozen)
         graph.warnings = [f"the probabilities of '{sc.nodes[n].id}' do not sum to 1 in some states; "
-                          f"they are taken as the engine draws them" for n in sorted(unsettled)]
+                          f"they are taken as the engine draws them" for n in sorted(self.unsettled)]
         return graph
+
+    def too_many(self) -> None:
+        raise AnalysisError(f"more than {self.limit:,} distinct positions are reachable; analysis stopped",
+                            code="A004", hint="analyse from a later position (--from REPLAY)")
+
+    def careful(self, n: int, s: tuple) -> None:
+        """Expand one position the plain way, explaining any failure (and settling probabilities)."""
+        sc, plans, canon, keys, index = self.sc, self.plans, self.canon, self.keys, self.index
+        kind, plan = plans[n]
+        if kind == END:
+            self.moves.append(())
+            self.children.append(())
+            self.probs.append(None)
+            self.rewards.append(None)
+            return
+        try:
+            taken, nexts, raw = _successors(kind, plan, s)
+        except (ArithmeticError, EvaluationError):
+            taken, nexts, raw = _successors_careful(sc, plans, n, s)
+        if not nexts:
+            what = "no open option" if kind == DECISION else "no outcome with a positive probability"
+            raise AnalysisError(f"'{sc.nodes[n].id}' has {what} in state {sc.state_dict(s)}: "
+                                f"play would stop there", code="A002")
+        kids = []
+        rews = None
+        freezing = self.fresh[n]
+        checks = self.bounds[n]
+        for x, (n2, s2) in enumerate(nexts):
+            for slot, lo, hi in checks[taken[x]]:
+                if not lo <= s2[slot] <= hi:
+                    raise AnalysisError(_out_of_range(sc, n, taken[x], s, s2), code="A003")
+            c = canon[n2]
+            key = (n2, c(s2) if c is not None else s2)
+            j = index.get(key)
+            if j is None:
+                j = index[key] = len(keys)
+                keys.append(key)
+            kids.append(j)
+            if freezing is not None and n2 in freezing:
+                r = self.reward(n, n2, s2, freezing[n2])
+                if r:
+                    if rews is None:
+                        rews = [0] * len(nexts)
+                    rews[x] = r
+        if kind == CHANCE:
+            total = sum(raw)
+            if abs(total - 1.0) > 1e-12:
+                if abs(total - 1.0) > PROBABILITY_TOLERANCE:
+                    self.unsettled.add(n)
+                settled = settle(raw)
+                keep = [x for x in range(len(kids)) if settled[x] > 0]
+                taken, kids, raw = [taken[x] for x in keep], [kids[x] for x in keep], [settled[x] for x in keep]
+                rews = [rews[x] for x in keep] if rews is not None else None
+            self.probs.append(tuple(raw))
+        else:
+            self.probs.append(None)
+        t = tuple(taken)
+        self.moves.append(self.shared.setdefault(t, t))
+        self.children.append(tuple(kids))
+        self.rewards.append(tuple(rews) if rews is not None else None)
 
 
 def _out_of_range(sc: CompiledScenario, n: int, k: int, s: tuple, s2: tuple) -> str:
