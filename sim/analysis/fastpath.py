@@ -59,6 +59,16 @@ class _Writer:
         self.lines.append("    " * depth + text)
 
 
+def _reward(w: _Writer, depth: int, objs: tuple, memos: dict, objective_reads: list) -> None:
+    """Append the reward of the objectives `objs` freezing in state _s2, memoised by the values they read."""
+    memo = memos.setdefault(objs, {})
+    read = sorted(set().union(*(objective_reads[o] for o in objs)))
+    w.put(depth, "_rk = (" + "".join(f"_s2[{i}], " for i in read) + ")")
+    w.put(depth, f"r = {w.const(memo)}.get(_rk)")
+    w.put(depth, f"if r is None: r = score({w.const(memo)}, _rk, {w.const(objs)}, _s2)")
+    w.put(depth, "rews.append(r)")
+
+
 def build(expansion, keys: list, index: dict, moves: list, children: list, probs: list,
           rewards: list, shared: dict) -> list | None:
     """The per-node expansion functions for one expansion, or None if the scenario has no sources."""
@@ -105,7 +115,13 @@ def build(expansion, keys: list, index: dict, moves: list, children: list, probs
             fixed_moves = tuple(range(len(plan)))
         elif const_probs is not None:
             fixed_moves = const_probs[1]
-        w.put(2, "kids = []")
+        if freezing is not None and not any(
+                any(t in freezing for _, t in m[4]) for m in plan
+                if kind == DECISION or const_probs is None or m[0] in const_probs[1]):
+            freezing = None  # no move of this node leads where an objective freezes
+        listed = fixed_moves is None
+        if listed:
+            w.put(2, "kids = []")
         if fixed_moves is None:
             w.put(2, "taken = []")
         if kind == CHANCE and const_probs is None:
@@ -172,29 +188,28 @@ def build(expansion, keys: list, index: dict, moves: list, children: list, probs
             w.put(depth, "if j is None:")
             w.put(depth + 1, "j = index[_k] = len(keys)")
             w.put(depth + 1, "kappend(_k)")
-            w.put(depth, "kids.append(j)")
+            if listed:
+                w.put(depth, "kids.append(j)")
+            else:
+                w.put(depth, f"j{k} = j")
             if fixed_moves is None:
                 w.put(depth, f"taken.append({k})")
             if freezing is not None:
                 if reward is None:
                     w.put(depth, "rews.append(0)")
                 elif reward != "_n2":
-                    objs = freezing[fixed]
-                    memo = memos.setdefault(objs, {})
-                    read = sorted(set().union(*(objective_reads[o] for o in objs)))
-                    rk = "(" + "".join(f"_s2[{i}], " for i in read) + ")"
-                    w.put(depth, f"_rk = {rk}")
-                    w.put(depth, f"r = {w.const(memo)}.get(_rk)")
-                    w.put(depth, f"if r is None: r = score({w.const(memo)}, _rk, {w.const(objs)}, _s2)")
-                    w.put(depth, "rews.append(r)")
+                    _reward(w, depth, freezing[fixed], memos, objective_reads)
                 else:
-                    w.put(depth, f"_fz = {w.const(freezing)}.get(_n2)")
-                    w.put(depth, "if _fz is None: rews.append(0)")
-                    w.put(depth, "else:")
-                    w.put(depth + 1, "_rk = (_fz, _s2)")
-                    w.put(depth + 1, "r = dynamic.get(_rk)")
-                    w.put(depth + 1, "if r is None: r = score(dynamic, _rk, _fz, _s2)")
-                    w.put(depth + 1, "rews.append(r)")
+                    first = True
+                    for target in sorted({t for _, t in routes}):
+                        if target in freezing:
+                            w.put(depth, f"{'if' if first else 'elif'} _n2 == {target}:")
+                            _reward(w, depth + 1, freezing[target], memos, objective_reads)
+                            first = False
+                    if first:
+                        w.put(depth, "rews.append(0)")
+                    else:
+                        w.put(depth, "else: rews.append(0)")
         if fixed_moves is None or kind == DECISION and fixed_moves == ():
             w.put(2, "if not kids: raise Bail")
         if kind == CHANCE and const_probs is None:
@@ -204,7 +219,10 @@ def build(expansion, keys: list, index: dict, moves: list, children: list, probs
             w.put(2, "mappend(shared.setdefault(t, t))")
         else:
             w.put(2, f"mappend({w.const(shared.setdefault(fixed_moves, fixed_moves))})")
-        w.put(2, "cappend(tuple(kids))")
+        if listed:
+            w.put(2, "cappend(tuple(kids))")
+        else:
+            w.put(2, "cappend((" + "".join(f"j{k}, " for k in fixed_moves) + "))")
         if kind == CHANCE:
             w.put(2, f"pappend({w.const(const_probs[0])})" if const_probs is not None else "pappend(tuple(raw))")
         else:
@@ -216,7 +234,7 @@ def build(expansion, keys: list, index: dict, moves: list, children: list, probs
         return r
 
     env = {"keys": keys, "index": index, "shared": shared, "canon": expansion.canon, "Bail": Bail,
-           "route": _route, "score": score, "dynamic": {}, "mappend": moves.append, "cappend": children.append,
+           "route": _route, "score": score, "mappend": moves.append, "cappend": children.append,
            "pappend": probs.append, "rappend": rewards.append, "kappend": keys.append, "get": index.get}
     env.update({name: value for name, value in w.consts.values()})
     names = sorted(env)
