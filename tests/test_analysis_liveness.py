@@ -53,3 +53,12 @@ def test_frozen_scores_come_from_the_real_state_at_a_merged_position(example):
     assert low.expected["venezuela"] == 40 and high.expected["venezuela"] == 100
     assert high.value - low.value == pytest.approx(0.75 * 60)
     assert low.endings == high.endings
+
+
+def test_fast_path_splits_effect_tuples_like_python():
+    import ast
+
+    from sim.analysis.fastpath import _split
+    for body in ["(s[0], min(s[1], 2), 'a,b', 'x\\'(', (1, 2))", "(s[0],)", '("q)", s[1] if s[2] else -1)']:
+        expected = [ast.dump(e) for e in ast.parse(body, mode="eval").body.elts]
+        assert [ast.dump(ast.parse(p, mode="eval").body) for p in _split(body)] == expected

@@ -16,6 +16,7 @@ interns too, in the same order, so ids do not change.
 from __future__ import annotations
 
 import ast
+import re
 
 from sim.expr import expression_globals
 
@@ -26,13 +27,46 @@ class Bail(Exception):  # noqa: N818 - a signal, not an error
     """The position needs the careful expansion."""
 
 
+_TOKENS = re.compile(r"""[()\[\]{},'"\\]""")
+
+
+def _split(body: str) -> list[str]:
+    """The top-level items of a parenthesised tuple display, as text (strings and brackets respected)."""
+    parts, depth, start, quote, skip = [], 0, 1, None, -1
+    for m in _TOKENS.finditer(body, 1, len(body) - 1):
+        ch, at = m.group(), m.start()
+        if at == skip:
+            continue
+        if quote is not None:
+            if ch == "\\":
+                skip = at + 1
+            elif ch == quote:
+                quote = None
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(body[start:at].strip())
+            start = at + 1
+    tail = body[start:len(body) - 1].strip()
+    if tail:
+        parts.append(tail)
+    return parts
+
+
 def _parts(effect, width: int) -> list[str] | None:
     """The source of each slot of an effect's new state (None if it has no effect or no source)."""
     if effect is None:
         return [f"s[{i}]" for i in range(width)]
     body = getattr(effect, "python", None)
-    if body is None:
+    if body is None or not (body.startswith("(") and body.endswith(")")):
         return None
+    parts = _split(body)
+    if len(parts) == width:
+        return parts
     tree = ast.parse(body, mode="eval").body
     if not isinstance(tree, ast.Tuple) or len(tree.elts) != width:
         return None
