@@ -178,12 +178,22 @@ class Solution:
             endings[j] = ends
 
 
+def _steps(graph: StateGraph) -> list[tuple]:
+    """(id, is chance, children, probabilities, rewards) of every non-end position, children first; kept
+    on the graph, so the solves under several weightings and policies share it."""
+    steps = getattr(graph, "_steps", None)
+    if steps is None:
+        kind, children, probs, rewards = graph.kind, graph.children, graph.probs, graph.rewards
+        steps = [(i, kind[i] == CHANCE, children[i], probs[i], rewards[i]) for i in graph.order if kind[i] != END]
+        graph._steps = steps
+    return steps
+
+
 def solve(graph: StateGraph, weighting: Weighting, policy: str = BEST) -> Solution:
     """Value every position of the graph, children first, each once."""
     n = len(graph)
     w = weighting.vector
-    kind, children, probs, rewards, moves, nodes = (graph.kind, graph.children, graph.probs, graph.rewards,
-                                                    graph.moves, graph.node)
+    moves, nodes = graph.moves, graph.node
     gains = [sum(a * b for a, b in zip(w, vec, strict=True)) for vec in graph.reward_table]
     line = line_moves(graph.scenario, policy)
     mixed = policy == RANDOM
@@ -193,25 +203,23 @@ def solve(graph: StateGraph, weighting: Weighting, policy: str = BEST) -> Soluti
     worst = [0.0] * n
     choice = [-1] * n
     fallback: dict[int, str] = {}
-    for i in graph.order:
-        k = kind[i]
-        if k == END:
-            continue
-        kids = children[i]
-        rw = rewards[i]
-        if k == CHANCE:
+    inf = math.inf
+    for i, chance, kids, ps, rw in _steps(graph):
+        if chance:
             v = q = 0.0
-            hi, lo = -math.inf, math.inf
+            hi, lo = -inf, inf
             if rw is None:
-                for p, c in zip(probs[i], kids, strict=False):
+                for p, c in zip(ps, kids, strict=False):
                     v += p * value[c]
                     q += p * m2[c]
-                    if best[c] > hi:
-                        hi = best[c]
-                    if worst[c] < lo:
-                        lo = worst[c]
+                    b = best[c]
+                    if b > hi:
+                        hi = b
+                    b = worst[c]
+                    if b < lo:
+                        lo = b
             else:
-                for p, c, r in zip(probs[i], kids, rw, strict=False):
+                for p, c, r in zip(ps, kids, rw, strict=False):
                     g = gains[r]
                     vc = value[c]
                     v += p * (g + vc)
@@ -220,12 +228,15 @@ def solve(graph: StateGraph, weighting: Weighting, policy: str = BEST) -> Soluti
                         hi = g + best[c]
                     if g + worst[c] < lo:
                         lo = g + worst[c]
-            value[i], m2[i], best[i], worst[i] = v, q, hi, lo
+            value[i] = v
+            m2[i] = q
+            best[i] = hi
+            worst[i] = lo
             continue
         if mixed:
             share = 1.0 / len(kids)
             v = q = 0.0
-            hi, lo = -math.inf, math.inf
+            hi, lo = -inf, inf
             for x, c in enumerate(kids):
                 g = gains[rw[x]] if rw is not None else 0.0
                 v += g + value[c]
@@ -243,20 +254,31 @@ def solve(graph: StateGraph, weighting: Weighting, policy: str = BEST) -> Soluti
                 pick = moves[i].index(want)
             else:
                 fallback[i] = LOCKED
-        if pick < 0:
-            if rw is None:
-                pick, top = 0, value[kids[0]]
-                for x in range(1, len(kids)):
-                    if value[kids[x]] > top + TIE:
-                        pick, top = x, value[kids[x]]
+        if rw is None:
+            if pick < 0:
+                pick = x = 0
+                c = kids[0]
+                top = value[c]
+                for d in kids[1:]:
+                    x += 1
+                    if value[d] > top + TIE:
+                        pick, top, c = x, value[d], d
             else:
-                pick, top = 0, gains[rw[0]] + value[kids[0]]
-                for x in range(1, len(kids)):
-                    t = gains[rw[x]] + value[kids[x]]
-                    if t > top + TIE:
-                        pick, top = x, t
+                c = kids[pick]
+            choice[i] = pick
+            value[i] = value[c]
+            m2[i] = m2[c]
+            best[i] = best[c]
+            worst[i] = worst[c]
+            continue
+        if pick < 0:
+            pick, top = 0, gains[rw[0]] + value[kids[0]]
+            for x in range(1, len(kids)):
+                t = gains[rw[x]] + value[kids[x]]
+                if t > top + TIE:
+                    pick, top = x, t
         c = kids[pick]
-        g = gains[rw[pick]] if rw is not None else 0.0
+        g = gains[rw[pick]]
         choice[i] = pick
         value[i], m2[i], best[i], worst[i] = g + value[c], g * g + 2 * g * value[c] + m2[c], g + best[c], g + worst[c]
     return Solution(graph, weighting, policy, value, m2, best, worst, choice, fallback, gains)
