@@ -9,7 +9,10 @@ from pathlib import Path
 from sim.analysis import project_options
 from sim.analysis.cache import clear, solution_at
 from sim.analysis.document import analysis_document
-from sim.analysis.policy import perspective_weighting, policy_names
+from sim.analysis.fastpath import build
+from sim.analysis.graph import DEFAULT_LIMIT, _Expansion, expand
+from sim.analysis.policy import BEST, perspective_weighting, policy_names
+from sim.analysis.solve import solve
 from sim.diagnostics import SimError
 from sim.loader import load_scenario
 
@@ -27,14 +30,48 @@ def scenario_under_test():
         return load_scenario(MINI), f"peru-1962 does not load ({first}); measured on docs/examples/mini.yaml"
 
 
-def tables_s(sc) -> tuple[float, int]:
-    """Seconds to solve every position under every perspective (and every policy), from a cold cache."""
+def cold_runs(measure, runs: int = 5) -> tuple[float, float]:
+    """Best and median seconds of `measure()` over some runs, each from a cold cache."""
+    times = sorted(measure() for _ in range(runs))
+    return times[0], times[len(times) // 2]
+
+
+def perspectives_s(sc) -> tuple[float, int]:
+    """Seconds to expand the graph once and solve every position under best play for each perspective,
+    from a cold cache (the scenario already loaded): every node's figures under every perspective."""
     clear(sc)
     start = time.perf_counter()
     for pid in sc.model.perspectives:
-        for policy in policy_names(sc):
-            sol, _ = solution_at(sc, sc.start, sc.initial, perspective_weighting(sc, pid), policy)
+        sol, _ = solution_at(sc, sc.start, sc.initial, perspective_weighting(sc, pid), BEST)
     return time.perf_counter() - start, len(sol.graph)
+
+
+def breakdown_s(sc) -> dict[str, float]:
+    """Seconds of the parts of `perspectives_s`: liveness and code generation, the whole expansion
+    (including those), and one best-play solve."""
+    start = time.perf_counter()
+    expansion = _Expansion(sc, DEFAULT_LIMIT)
+    build(expansion, [], {}, [], [], [], [], {})
+    planned = time.perf_counter()
+    graph = expand(sc)
+    expanded = time.perf_counter()
+    solve(graph, perspective_weighting(sc))
+    solved = time.perf_counter()
+    return {"plan": planned - start, "expand": expanded - planned, "solve": solved - expanded}
+
+
+def other_policies_s(sc) -> tuple[float, int]:
+    """Seconds to solve the other policies (lines, random) under every perspective, the graph cached."""
+    clear(sc)
+    solution_at(sc, sc.start, sc.initial, perspective_weighting(sc), BEST)
+    start = time.perf_counter()
+    count = 0
+    for pid in sc.model.perspectives:
+        for policy in policy_names(sc):
+            if policy != BEST:
+                solution_at(sc, sc.start, sc.initial, perspective_weighting(sc, pid), policy)
+                count += 1
+    return time.perf_counter() - start, count
 
 
 def whole_analysis_s(sc) -> float:
