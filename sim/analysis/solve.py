@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from operator import mul
 
-from sim.analysis.graph import CHANCE, END, StateGraph
+from sim.analysis.graph import CHANCE, END, StateGraph, no_cycle_collection
 from sim.analysis.policy import BEST, RANDOM, Weighting, line_moves
 
 TIE = 1e-9
@@ -189,12 +190,27 @@ def _steps(graph: StateGraph) -> list[tuple]:
     return steps
 
 
+def _gains(graph: StateGraph, w: tuple[float, ...]) -> list[float]:
+    """The weighted value of every reward-table entry (kept on the graph per weight vector: the
+    policies solved under one weighting share it)."""
+    cache = graph.__dict__.setdefault("_gains", {})
+    gains = cache.get(w)
+    if gains is None or len(gains) != len(graph.reward_table):
+        gains = cache[w] = [sum(map(mul, w, vec)) for vec in graph.reward_table]
+    return gains
+
+
 def solve(graph: StateGraph, weighting: Weighting, policy: str = BEST) -> Solution:
     """Value every position of the graph, children first, each once."""
+    with no_cycle_collection():
+        return _solve(graph, weighting, policy)
+
+
+def _solve(graph: StateGraph, weighting: Weighting, policy: str) -> Solution:
     n = len(graph)
     w = weighting.vector
     moves, nodes = graph.moves, graph.node
-    gains = [sum(a * b for a, b in zip(w, vec, strict=True)) for vec in graph.reward_table]
+    gains = _gains(graph, w)
     line = line_moves(graph.scenario, policy)
     mixed = policy == RANDOM
     value = [0.0] * n
