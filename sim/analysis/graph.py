@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from sim.analysis.errors import AnalysisError
 from sim.analysis.fastpath import Bail, build
-from sim.analysis.liveness import canonicalisers, liveness, reads
+from sim.analysis.liveness import canonicalisers, liveness
 from sim.model import IntVariable
 from sim.runtime import CompiledScenario, EvaluationError
 
@@ -249,9 +249,7 @@ class _Expansion:
         self.fresh = [{t: tuple(sorted(facts.frozen[t] - facts.frozen[n])) for t in range(len(sc.nodes))
                        if facts.frozen[t] - facts.frozen[n]} or None for n in range(len(sc.nodes))]
         slots = {name: i for i, name in enumerate(sc.var_names)}
-        names = set(sc.var_names)
-        self.objective_slots = [{slots[x] for x in reads(sc.model.objectives[oid].score, names)}
-                                for oid, _ in sc.objectives]
+        self.objective_slots = [{slots[x] for x in names} for names in facts.objective_reads]
         self.objectives = [fn for _, fn in sc.objectives]
         self.table: list[tuple[float, ...]] = [(0.0,) * len(sc.objectives)]
         self.table_index = {self.table[0]: 0}

@@ -53,9 +53,10 @@ class Liveness:
     live: list[set[str]]
     frozen: list[frozenset[int]]
     exact_writes: list[list[set[str]]]
+    objective_reads: list[set[str]]
 
 
-def _facts(sc: CompiledScenario, names: set[str]) -> list[list[_MoveFacts]]:
+def _facts(sc: CompiledScenario, names: set[str], reads) -> list[list[_MoveFacts]]:
     out = []
     for node in sc.nodes:
         m = node.model
@@ -89,8 +90,19 @@ def _fixpoint(count: int, step: Callable[[int, list[set]], set]) -> list[set]:
 def liveness(sc: CompiledScenario) -> Liveness:
     """Live variables and frozen objectives of every node."""
     names = set(sc.var_names)
-    objective_reads = [reads(sc.model.objectives[oid].score, names) for oid, _ in sc.objectives]
-    facts = _facts(sc, names)
+    known: dict[str, set[str]] = {}
+
+    def read(expr: object, variables: set[str]) -> set[str]:
+        """`reads`, each distinct expression parsed once (callers only read the sets)."""
+        if not isinstance(expr, str):
+            return reads(expr, variables)
+        out = known.get(expr)
+        if out is None:
+            out = known[expr] = reads(expr, variables)
+        return out
+
+    objective_reads = [read(sc.model.objectives[oid].score, names) for oid, _ in sc.objectives]
+    facts = _facts(sc, names, read)
     count = len(sc.nodes)
 
     def writes(n: int, written: list[set]) -> set[str]:
@@ -113,7 +125,7 @@ def liveness(sc: CompiledScenario) -> Liveness:
 
     live = _fixpoint(count, live_in)
     exact = [[{x for x, used in f.effects.items() if used <= live[n]} for f in facts[n]] for n in range(count)]
-    return Liveness(live, frozen, exact)
+    return Liveness(live, frozen, exact, objective_reads)
 
 
 def canonicalisers(sc: CompiledScenario, live: list[set[str]]) -> list[Callable[[tuple], tuple] | None]:
