@@ -72,6 +72,8 @@ class StateGraph:
 
     def reachable(self, i: int) -> set[int]:
         """Every position some play from position i can reach (i included)."""
+        if i == self.root:
+            return set(range(len(self.node)))  # the graph holds what the root reaches, nothing else
         seen, pending = {i}, [i]
         children = self.children
         while pending:
@@ -83,6 +85,8 @@ class StateGraph:
 
     def children_first(self, ids) -> list[int]:
         """Some ids sorted so that successors come before predecessors."""
+        if len(ids) == len(self.order) and isinstance(ids, (set, frozenset, dict)):
+            return list(self.order)  # all of them (distinct ids)
         return sorted(ids, key=self.rank.__getitem__)
 
     def offset(self, node: int, state: tuple) -> tuple[float, ...]:
@@ -101,10 +105,13 @@ class StateGraph:
     def count_paths(self, i: int | None = None) -> int:
         """Number of distinct plays from position i (default: the root) to an end, counted, never listed."""
         i = self.root if i is None else i
-        paths = [0] * len(self.order)
-        kind, children = self.kind, self.children
-        for j in self.order:
-            paths[j] = 1 if kind[j] == END else sum(paths[c] for c in children[j])
+        paths = self.__dict__.get("_paths")
+        if paths is None:
+            paths = [0] * len(self.order)
+            kind, children = self.kind, self.children
+            for j in self.order:
+                paths[j] = 1 if kind[j] == END else sum(paths[c] for c in children[j])
+            self.__dict__["_paths"] = paths
         return paths[i]
 
 
