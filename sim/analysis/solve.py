@@ -224,7 +224,24 @@ def _solve(graph: StateGraph, weighting: Weighting, policy: str) -> Solution:
         if chance:
             v = q = 0.0
             hi, lo = -inf, inf
-            if rw is None:
+            if rw is None and len(kids) == 2:
+                c, d = kids
+                p, p1 = ps
+                v = v + p * value[c] + p1 * value[d]
+                q = q + p * m2[c] + p1 * m2[d]
+                b = best[c]
+                if b > hi:
+                    hi = b
+                b = best[d]
+                if b > hi:
+                    hi = b
+                b = worst[c]
+                if b < lo:
+                    lo = b
+                b = worst[d]
+                if b < lo:
+                    lo = b
+            elif rw is None:
                 for p, c in zip(ps, kids, strict=False):
                     v += p * value[c]
                     q += p * m2[c]
@@ -288,11 +305,13 @@ def _solve(graph: StateGraph, weighting: Weighting, policy: str) -> Solution:
             worst[i] = worst[c]
             continue
         if pick < 0:
-            pick, top = 0, gains[rw[0]] + value[kids[0]]
-            for x in range(1, len(kids)):
-                t = gains[rw[x]] + value[kids[x]]
-                if t > top + TIE:
+            pick = x = 0
+            top = gains[rw[0]] + value[kids[0]]
+            for c, r in zip(kids, rw, strict=False):
+                t = gains[r] + value[c]
+                if x and t > top + TIE:
                     pick, top = x, t
+                x += 1
         c = kids[pick]
         g = gains[rw[pick]]
         choice[i] = pick
