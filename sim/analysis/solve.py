@@ -179,15 +179,12 @@ class Solution:
             endings[j] = ends
 
 
-def _steps(graph: StateGraph) -> list[tuple]:
-    """(id, is chance, children, probabilities, rewards) of every non-end position, children first; kept
-    on the graph, so the solves under several weightings and policies share it."""
-    steps = getattr(graph, "_steps", None)
-    if steps is None:
-        kind, children, probs, rewards = graph.kind, graph.children, graph.probs, graph.rewards
-        steps = [(i, kind[i] == CHANCE, children[i], probs[i], rewards[i]) for i in graph.order if kind[i] != END]
-        graph._steps = steps
-    return steps
+def _steps(graph: StateGraph):
+    """(id, kind, children, probabilities, rewards) of every position, children first (zip and map run
+    in C, and the tuple zip yields is reused once unpacked)."""
+    order = graph.order
+    return zip(order, map(graph.kind.__getitem__, order), map(graph.children.__getitem__, order),
+               map(graph.probs.__getitem__, order), map(graph.rewards.__getitem__, order), strict=True)
 
 
 def _gains(graph: StateGraph, w: tuple[float, ...]) -> list[float]:
@@ -220,8 +217,10 @@ def _solve(graph: StateGraph, weighting: Weighting, policy: str) -> Solution:
     choice = [-1] * n
     fallback: dict[int, str] = {}
     inf = math.inf
-    for i, chance, kids, ps, rw in _steps(graph):
-        if chance:
+    for i, k, kids, ps, rw in _steps(graph):
+        if k == END:
+            continue
+        if k == CHANCE:
             v = q = 0.0
             hi, lo = -inf, inf
             if rw is None and len(kids) == 2:
