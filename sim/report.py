@@ -118,11 +118,13 @@ def _read(files: list[Path]) -> tuple[list[tuple[Path, Replay]], list[Problem]]:
     return good, bad
 
 
-def _scenario(replays: list[tuple[Path, Replay]], scenario: str | None) -> CompiledScenario:
+def _scenario(replays: list[tuple[Path, Replay]], scenario: str | None,
+              problems: list[Problem]) -> CompiledScenario:
     if scenario is None:
         if not replays:
-            raise SimError([Diagnostic("F001", "no replay could be read, so the scenario is unknown", "sim report",
-                                       hint="give it with --scenario")], usage=True)
+            unreadable = [Diagnostic("F001", p.reason, p.path) for p in problems]
+            raise SimError(unreadable + [Diagnostic("F001", "no replay could be read, so the scenario is unknown",
+                                                    "sim report", hint="give it with --scenario")], usage=True)
         scenario = Counter(r.scenario.id for _, r in replays).most_common(1)[0][0]
     return load_scenario(resolve_scenario(scenario))
 
@@ -149,7 +151,7 @@ def build_report(files: list[Path], scenario: str | None = None) -> ClassReport:
     """Read, verify and summarise replays. Each distinct recorded sequence is verified once, and sequences
     share the steps they have in common."""
     replays, problems = _read(files)
-    sc = _scenario(replays, scenario)
+    sc = _scenario(replays, scenario, problems)
     report = ClassReport(sc, problems=problems, files=len(files))
     cache: dict[tuple, Walk] = {}
     verifier = Verifier(sc)

@@ -138,7 +138,8 @@ def test_no_readable_replay_and_no_scenario_is_a_usage_error(tmp_path):
     (tmp_path / "junk.json").write_text("[]")
     with pytest.raises(SimError) as info:
         build_report(collect_files([str(tmp_path)]))
-    assert info.value.usage and "give it with --scenario" in info.value.diagnostics[0].hint
+    assert info.value.usage and "give it with --scenario" in info.value.diagnostics[-1].hint
+    assert info.value.diagnostics[0].path == str(tmp_path / "junk.json")
 
 
 def test_missing_path_is_a_usage_error(tmp_path):
@@ -179,3 +180,4 @@ def test_cli_writes_html(example, klass, tmp_path):
                            str(out)], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert out.read_text().startswith("<!DOCTYPE html>") and "Where the class split" in out.read_text()
+
