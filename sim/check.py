@@ -42,9 +42,7 @@ class _Explorer:
             if once in self.reported:
                 return
             self.reported.add(once)
-        span = self.sc.located.span(path, key=key) if self.sc.located else None
-        line, col = (span.line, span.col) if span else (0, 0)
-        self.result.findings.append(Diagnostic(code, message, str(self.sc.path), line, col, hint))
+        _add(self.sc, self.result, code, message, path, hint, key)
 
     def route_to(self, key: tuple) -> str:
         """A readable line of play that reaches `key`: node:choice -> node:choice -> ..."""
@@ -240,6 +238,7 @@ def check_usage(sc: CompiledScenario, result: CheckResult) -> None:
 
 def _add(sc: CompiledScenario, result: CheckResult, code: str, message: str, path: tuple,
          hint: str | None = None, key: bool = False) -> None:
+    """Record a finding at the line and column of `path` (its key if `key`)."""
     span = sc.located.span(path, key=key) if sc.located else None
     line, col = (span.line, span.col) if span else (0, 0)
     result.findings.append(Diagnostic(code, message, str(sc.path), line, col, hint))
