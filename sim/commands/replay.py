@@ -55,6 +55,7 @@ def run(args) -> int:
     if result.problem and (args.verify or result.problem_step is not None):
         if args.json:
             return 1
-        raise SimError([Diagnostic("P001", result.problem, args.file)]) if not args.verify else SimError(
-            [Diagnostic("P002", f"replay does not verify: {result.problem}", args.file)])
+        if args.verify:
+            raise SimError([Diagnostic("P002", f"replay does not verify: {result.problem}", args.file)])
+        raise SimError([Diagnostic("P001", result.problem, args.file)])
     return 0
