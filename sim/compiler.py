@@ -191,7 +191,7 @@ class Compiler:
                 c = self.expr(g, gpath, (BOOL,), "a guard")
                 if c:
                     move.guards.append(Guard(c.fn, c.source, tuple(sorted(c.names))))
-        move.effect, move.targets = self._effects(m.effects, path + ("effects",))
+        move.effect, move.targets, move.writes = self._effects(m.effects, path + ("effects",))
         routes = [m.next] if isinstance(m.next, str) else m.next
         for i, r in enumerate(routes):
             rpath = path + ("next",) + (() if isinstance(m.next, str) else (i,))
@@ -214,7 +214,7 @@ class Compiler:
 
     def _effects(self, effects: dict, path: tuple):
         if not effects:
-            return None, ()
+            return None, (), {}
         parts = [f"s[{i}]" for i in range(len(self.var_names))]
         targets = []
         for target, value in effects.items():
@@ -229,7 +229,7 @@ class Compiler:
                 parts[slot] = c.python
                 targets.append(slot)
         body = "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
-        return make_function(body), tuple(sorted(targets))
+        return make_function(body), tuple(sorted(targets)), {slot: parts[slot] for slot in sorted(targets)}
 
     def _domain_fn(self):
         checks = [f"({v.min} <= s[{i}] <= {v.max})" for i, v in enumerate(self.sc.variables.values())

@@ -40,6 +40,7 @@ class Move:
     guards: list[Guard] = field(default_factory=list)
     effect: Callable[[StateTuple], StateTuple] | None = None
     targets: tuple[int, ...] = ()
+    writes: dict[int, str] = field(default_factory=dict)
     routes: list[tuple[Callable[[StateTuple], bool] | None, int]] = field(default_factory=list)
     probability: Callable[[StateTuple], float] | None = None
 

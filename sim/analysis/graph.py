@@ -1,7 +1,10 @@
 """The graph of distinct (node, state) pairs reachable from a position, each expanded once.
 
-Positions are numbered in the order they are found (the root is 0). `order` lists them children
-first, so a backward pass is `for i in graph.order` and a forward pass runs it in reverse.
+Positions are numbered from the root (0). `order` lists them children first, so a backward pass is
+`for i in graph.order` and a forward pass runs it in reverse. When `layers` is set, it lists
+contiguous id ranges `(lo, hi)` children first: no position has a child in its own range or in a
+later one, so a backward pass can value a whole range at once. `arrays` may hold the moves as flat
+arrays (see `edges`).
 A position's state keeps only the variables still live at its node (see `liveness`); the others
 are set to their initial values, so states that differ only in them are one position.
 """
@@ -43,10 +46,27 @@ class StateGraph:
     canon: list = field(default_factory=list, repr=False)
     frozen: list[frozenset[int]] = field(default_factory=list, repr=False)
     warnings: list[str] = field(default_factory=list)
+    layers: list[tuple[int, int]] | None = field(default=None, repr=False)
+    arrays: object | None = field(default=None, repr=False)
     _rank: list[int] | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.node)
+
+    def defer(self, **builders) -> None:
+        """Build some per-position tables only when first read: a layered expansion keeps them as
+        arrays, and a solve over the arrays never needs them."""
+        for name in builders:
+            self.__dict__.pop(name, None)
+        self.__dict__.setdefault("_deferred", {}).update(builders)
+
+    def __getattr__(self, name: str):
+        build = self.__dict__.get("_deferred", {}).get(name)
+        if build is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        value = self.__dict__[name] = build()
+        self.__dict__["_deferred"].pop(name, None)
+        return value
 
     def find(self, node: int, state: tuple) -> int | None:
         """The id of the position a game is in at (node, state), if the graph holds it."""
@@ -212,11 +232,12 @@ def no_cycle_collection():
 
 
 def expand(sc: CompiledScenario, node: int | None = None, state: tuple | None = None,
-           limit: int = DEFAULT_LIMIT) -> StateGraph:
-    """Expand every distinct (node, state) reachable from a position (default: the start), each once."""
+           limit: int = DEFAULT_LIMIT, layered: bool = True) -> StateGraph:
+    """Expand every distinct (node, state) reachable from a position (default: the start), each once:
+    a layer per scenario node when the scenario allows it (see `vexpand`), else position by position."""
     with no_cycle_collection():
-        return _Expansion(sc, limit).run(sc.start if node is None else node,
-                                         sc.initial if state is None else tuple(state))
+        return _Expansion(sc, limit, layered).run(sc.start if node is None else node,
+                                                  sc.initial if state is None else tuple(state))
 
 
 def _successors(kind: int, plan: tuple, s: tuple) -> tuple[list, list, list]:
@@ -245,8 +266,8 @@ def _successors(kind: int, plan: tuple, s: tuple) -> tuple[list, list, list]:
 class _Expansion:
     """One expansion: positions found so far, and the tables the graph is built from."""
 
-    def __init__(self, sc: CompiledScenario, limit: int):
-        self.sc, self.limit = sc, limit
+    def __init__(self, sc: CompiledScenario, limit: int, layered: bool = True):
+        self.sc, self.limit, self.layered = sc, limit, layered
         self.plans = _plans(sc)
         facts = liveness(sc)
         self.live = facts.live
@@ -298,6 +319,12 @@ class _Expansion:
         self.moves, self.children, self.probs, self.rewards = moves, children, probs, rewards
         self.unsettled: set[int] = set()
         self.shared: dict[tuple, tuple] = {}
+        if self.layered:
+            from sim.analysis.vexpand import expand_layers
+
+            graph = expand_layers(self, node, keys[0][1])
+            if graph is not None:
+                return graph
         fast = build(self, keys, index, moves, children, probs, rewards, self.shared)
         limit = self.limit
         if fast is None:
@@ -328,14 +355,28 @@ class _Expansion:
 
     def careful(self, n: int, s: tuple) -> None:
         """Expand one position the plain way, explaining any failure (and settling probabilities)."""
-        sc, plans, canon, keys, index = self.sc, self.plans, self.canon, self.keys, self.index
+        taken, keys, probs, rews = self.successors(n, s)
+        index, known = self.index, self.keys
+        kids = []
+        for key in keys:
+            j = index.get(key)
+            if j is None:
+                j = index[key] = len(known)
+                known.append(key)
+            kids.append(j)
+        self.moves.append(self.shared.setdefault(taken, taken))
+        self.children.append(tuple(kids))
+        self.probs.append(probs)
+        self.rewards.append(rews)
+
+    def successors(self, n: int, s: tuple) -> tuple[tuple, list, tuple | None, tuple | None]:
+        """Open moves, child keys (next node, canonical state), settled probabilities (chance only)
+        and reward indices (None when all are 0) of one position, computed the plain way; any
+        failure is raised as an AnalysisError that explains it."""
+        sc, plans, canon = self.sc, self.plans, self.canon
         kind, plan = plans[n]
         if kind == END:
-            self.moves.append(())
-            self.children.append(())
-            self.probs.append(None)
-            self.rewards.append(None)
-            return
+            return (), [], None, None
         try:
             taken, nexts, raw = _successors(kind, plan, s)
         except (ArithmeticError, EvaluationError):
@@ -344,7 +385,7 @@ class _Expansion:
             what = "no open option" if kind == DECISION else "no outcome with a positive probability"
             raise AnalysisError(f"'{sc.nodes[n].id}' has {what} in state {sc.state_dict(s)}: "
                                 f"play would stop there", code="A002")
-        kids = []
+        keys = []
         rews = None
         freezing = self.fresh[n]
         checks = self.bounds[n]
@@ -353,34 +394,25 @@ class _Expansion:
                 if not lo <= s2[slot] <= hi:
                     raise AnalysisError(_out_of_range(sc, n, taken[x], s, s2), code="A003")
             c = canon[n2]
-            key = (n2, c(s2) if c is not None else s2)
-            j = index.get(key)
-            if j is None:
-                j = index[key] = len(keys)
-                keys.append(key)
-            kids.append(j)
+            keys.append((n2, c(s2) if c is not None else s2))
             if freezing is not None and n2 in freezing:
                 r = self.reward(n, n2, s2, freezing[n2])
                 if r:
                     if rews is None:
                         rews = [0] * len(nexts)
                     rews[x] = r
+        probs = None
         if kind == CHANCE:
             total = sum(raw)
             if abs(total - 1.0) > 1e-12:
                 if abs(total - 1.0) > PROBABILITY_TOLERANCE:
                     self.unsettled.add(n)
                 settled = settle(raw)
-                keep = [x for x in range(len(kids)) if settled[x] > 0]
-                taken, kids, raw = [taken[x] for x in keep], [kids[x] for x in keep], [settled[x] for x in keep]
+                keep = [x for x in range(len(keys)) if settled[x] > 0]
+                taken, keys, raw = [taken[x] for x in keep], [keys[x] for x in keep], [settled[x] for x in keep]
                 rews = [rews[x] for x in keep] if rews is not None else None
-            self.probs.append(tuple(raw))
-        else:
-            self.probs.append(None)
-        t = tuple(taken)
-        self.moves.append(self.shared.setdefault(t, t))
-        self.children.append(tuple(kids))
-        self.rewards.append(tuple(rews) if rews is not None else None)
+            probs = tuple(raw)
+        return tuple(taken), keys, probs, tuple(rews) if rews is not None else None
 
 
 def _out_of_range(sc: CompiledScenario, n: int, k: int, s: tuple, s2: tuple) -> str:
@@ -464,7 +496,8 @@ def reweighted(graph: StateGraph, varied: CompiledScenario, chance_nodes: set[in
             probs[i] = tuple(kept)
         rewards, table = _rescored(graph, varied, objectives) if objectives else (graph.rewards, graph.reward_table)
     out = StateGraph(varied, graph.node, graph.state, graph.kind, graph.moves, graph.children, probs, rewards,
-                     table, graph.index, graph.root, graph.order, canon=graph.canon, frozen=graph.frozen)
+                     table, graph.index, graph.root, graph.order, canon=graph.canon, frozen=graph.frozen,
+                     layers=graph.layers)
     out.warnings = [f"the probabilities of '{nodes[n].id}' do not sum to 1 in some states; "
                     f"they are taken as the engine draws them" for n in sorted(unsettled)]
     return out

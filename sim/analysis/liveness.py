@@ -13,24 +13,25 @@ of the state.
 
 from __future__ import annotations
 
-import ast
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sim.expr import ExprError, make_function, parse
+from sim.expr import make_functions
 from sim.model import ChanceNode, DecisionNode, Outcome
 from sim.runtime import CompiledScenario
 
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
 
 def reads(expr: object, variables: set[str]) -> set[str]:
-    """Variables an expression may read (every name that is a variable counts, to be safe)."""
+    """Variables an expression may read: every word outside quotes that names a variable (a bare
+    enum value spelled like a variable counts too, to be safe). The scenario has compiled, so the
+    expression parses; its words are its names."""
     if not isinstance(expr, str):
         return set()
-    try:
-        tree = parse(expr)
-    except ExprError:
-        return set(variables)
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id in variables}
+    return set(_WORD.findall(_QUOTED.sub(" ", expr))) & variables
 
 
 def _guards(option) -> list:
@@ -73,13 +74,37 @@ def _facts(sc: CompiledScenario, names: set[str], reads) -> list[list[_MoveFacts
     return out
 
 
-def _fixpoint(count: int, step: Callable[[int, list[set]], set]) -> list[set]:
+def _successors_first(sc: CompiledScenario) -> list[int]:
+    """Every node, each after the nodes it leads to where the graph allows (a depth-first post-order),
+    so that a backward fixpoint settles in few sweeps."""
+    succ = [sorted({t for m in node.moves for _, t in m.routes}) for node in sc.nodes]
+    seen = [False] * len(succ)
+    out: list[int] = []
+    for root in range(len(succ)):
+        if seen[root]:
+            continue
+        seen[root] = True
+        stack = [(root, iter(succ[root]))]
+        while stack:
+            n, it = stack[-1]
+            for t in it:
+                if not seen[t]:
+                    seen[t] = True
+                    stack.append((t, iter(succ[t])))
+                    break
+            else:
+                stack.pop()
+                out.append(n)
+    return out
+
+
+def _fixpoint(order: list[int], step: Callable[[int, list[set]], set]) -> list[set]:
     """Smallest sets with sets[n] == step(n, sets) for every node, by iteration (sets only grow)."""
-    sets: list[set] = [set() for _ in range(count)]
+    sets: list[set] = [set() for _ in order]
     changed = True
     while changed:
         changed = False
-        for n in range(count):
+        for n in order:
             new = step(n, sets) | sets[n]
             if new != sets[n]:
                 sets[n] = new
@@ -108,7 +133,8 @@ def liveness(sc: CompiledScenario) -> Liveness:
     def writes(n: int, written: list[set]) -> set[str]:
         return set().union(*(set(f.effects).union(*(written[t] for _, t in f.routes)) for f in facts[n]))
 
-    written = _fixpoint(count, writes)
+    order = _successors_first(sc)
+    written = _fixpoint(order, writes)
     frozen = [frozenset(k for k, r in enumerate(objective_reads) if not r & written[n]) for n in range(count)]
 
     def live_in(n: int, live: list[set]) -> set[str]:
@@ -123,18 +149,18 @@ def liveness(sc: CompiledScenario) -> Liveness:
             out |= f.before | (after - f.effects.keys()) | used
         return out
 
-    live = _fixpoint(count, live_in)
+    live = _fixpoint(order, live_in)
     exact = [[{x for x, used in f.effects.items() if used <= live[n]} for f in facts[n]] for n in range(count)]
     return Liveness(live, frozen, exact, objective_reads)
 
 
 def canonicalisers(sc: CompiledScenario, live: list[set[str]]) -> list[Callable[[tuple], tuple] | None]:
     """Per node, a function setting its dead variables to their initial values (None if all are live)."""
-    out: list[Callable[[tuple], tuple] | None] = []
+    bodies: list[str | None] = []
     for n in range(len(sc.nodes)):
         if all(name in live[n] for name in sc.var_names):
-            out.append(None)
+            bodies.append(None)
             continue
         parts = [f"s[{i}]" if name in live[n] else repr(sc.initial[i]) for i, name in enumerate(sc.var_names)]
-        out.append(make_function("(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"))
-    return out
+        bodies.append("(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")")
+    return make_functions(bodies)
