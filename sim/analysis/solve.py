@@ -198,7 +198,11 @@ def _gains(graph: StateGraph, w: tuple[float, ...]) -> list[float]:
 
 
 def solve(graph: StateGraph, weighting: Weighting, policy: str = BEST) -> Solution:
-    """Value every position of the graph, children first, each once."""
+    """Value every position of the graph, children first, each once (a layer at a time when it has layers)."""
+    if graph.layers is not None:
+        from sim.analysis.vsolve import solve_layers
+
+        return solve_layers(graph, weighting, policy)
     with no_cycle_collection():
         return _solve(graph, weighting, policy)
 
