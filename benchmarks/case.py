@@ -17,6 +17,8 @@ from benchmarks.synthetic import lattice, tree, write
 from sim.analysis.graph import expand
 from sim.analysis.policy import perspective_weighting
 from sim.analysis.solve import solve
+from sim.analysis.vexpand import expand_layers  # noqa: F401 - imported before timing, as numpy is
+from sim.analysis.vsolve import solve_layers  # noqa: F401
 from sim.loader import load_scenario
 
 

@@ -13,6 +13,8 @@ from sim.analysis.fastpath import build
 from sim.analysis.graph import DEFAULT_LIMIT, _Expansion, expand
 from sim.analysis.policy import BEST, perspective_weighting, policy_names
 from sim.analysis.solve import solve
+from sim.analysis.vexpand import _coding, _plan
+from sim.analysis.vsolve import solve_layers  # noqa: F401 - imported here so numpy's import is not timed
 from sim.diagnostics import SimError
 from sim.loader import load_scenario
 
@@ -47,17 +49,27 @@ def perspectives_s(sc) -> tuple[float, int]:
 
 
 def breakdown_s(sc) -> dict[str, float]:
-    """Seconds of the parts of `perspectives_s`: liveness and code generation, the whole expansion
-    (including those), and one best-play solve."""
+    """Seconds of the parts of `perspectives_s`: preparing the expansion (liveness, and the array form
+    of the expressions, or the generated code of the plain expansion when the scenario is not
+    layered), the whole expansion (including that), and one best-play solve."""
     start = time.perf_counter()
     expansion = _Expansion(sc, DEFAULT_LIMIT)
-    build(expansion, [], {}, [], [], [], [], {})
+    coding = _coding(sc)
+    if coding is None or _plan(expansion, coding) is None:
+        build(expansion, [], {}, [], [], [], [], {})
     planned = time.perf_counter()
     graph = expand(sc)
     expanded = time.perf_counter()
     solve(graph, perspective_weighting(sc))
     solved = time.perf_counter()
     return {"plan": planned - start, "expand": expanded - planned, "solve": solved - expanded}
+
+
+def plain_expansion_s(sc) -> float:
+    """Seconds to expand the graph position by position (the reference path of the layered expansion)."""
+    start = time.perf_counter()
+    expand(sc, layered=False)
+    return time.perf_counter() - start
 
 
 def other_policies_s(sc) -> tuple[float, int]:

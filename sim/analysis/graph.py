@@ -15,6 +15,7 @@ import gc
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from sim.analysis.deferred import Deferred
 from sim.analysis.errors import AnalysisError
 from sim.analysis.fastpath import Bail, build
 from sim.analysis.liveness import canonicalisers, liveness
@@ -28,8 +29,10 @@ PROBABILITY_TOLERANCE = 1e-6
 
 
 @dataclass
-class StateGraph:
-    """Reachable positions of a scenario from `root`, with their moves, children and probabilities."""
+class StateGraph(Deferred):
+    """Reachable positions of a scenario from `root`, with their moves, children and probabilities.
+    A layered expansion defers the per-position lists (`state`, `moves`, `children`, `probs`,
+    `rewards`) until something reads them."""
 
     scenario: CompiledScenario
     node: list[int]
@@ -52,21 +55,6 @@ class StateGraph:
 
     def __len__(self) -> int:
         return len(self.node)
-
-    def defer(self, **builders) -> None:
-        """Build some per-position tables only when first read: a layered expansion keeps them as
-        arrays, and a solve over the arrays never needs them."""
-        for name in builders:
-            self.__dict__.pop(name, None)
-        self.__dict__.setdefault("_deferred", {}).update(builders)
-
-    def __getattr__(self, name: str):
-        build = self.__dict__.get("_deferred", {}).get(name)
-        if build is None:
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        value = self.__dict__[name] = build()
-        self.__dict__["_deferred"].pop(name, None)
-        return value
 
     def find(self, node: int, state: tuple) -> int | None:
         """The id of the position a game is in at (node, state), if the graph holds it."""

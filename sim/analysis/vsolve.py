@@ -57,8 +57,10 @@ def solve_layers(graph: StateGraph, weighting: Weighting, policy: str) -> Soluti
             run.mixed(group)
         else:
             run.decision(group)
-    return Solution(graph, weighting, policy, run.value.tolist(), run.m2.tolist(), run.best.tolist(),
-                    run.worst.tolist(), run.choice.tolist(), run.fallback, gains)
+    solution = Solution(graph, weighting, policy, [], [], [], [], [], run.fallback, gains)
+    solution.defer(value=run.value.tolist, m2=run.m2.tolist, best=run.best.tolist, worst=run.worst.tolist,
+                   choice=run.choice.tolist)
+    return solution
 
 
 def _groups(graph: StateGraph) -> list[_Group]:
