@@ -52,12 +52,14 @@ def breakdown_s(sc) -> dict[str, float]:
     """Seconds of the parts of `perspectives_s`: preparing the expansion (liveness, and the array form
     of the expressions, or the generated code of the plain expansion when the scenario is not
     layered), the whole expansion (including that), and one best-play solve."""
+    clear(sc)
     start = time.perf_counter()
     expansion = _Expansion(sc, DEFAULT_LIMIT)
     coding = _coding(sc)
     if coding is None or _plan(expansion, coding) is None:
         build(expansion, [], {}, [], [], [], [], {})
     planned = time.perf_counter()
+    clear(sc)
     graph = expand(sc)
     expanded = time.perf_counter()
     solve(graph, perspective_weighting(sc))

@@ -41,10 +41,15 @@ def _suggest(name: str, known) -> str | None:
 class Compiler:
     """Turns a `Scenario` model into a `CompiledScenario`, collecting diagnostics instead of stopping."""
 
-    def __init__(self, scenario: Scenario, located: Located, path: Path):
+    def __init__(self, scenario: Scenario, located: Located, path: Path, memo: dict | None = None):
+        """`memo`: the memo of a scenario this one varies (see `CompiledScenario.memo`), to reuse what
+        compiles the same."""
         self.sc = scenario
         self.loc = located
         self.path = path
+        self.shared = memo if memo is not None else {}
+        self.memo = memo.setdefault("expressions", {}) if memo is not None else None
+        self.functions = self.shared.setdefault("functions", {})
         self.diags: list[Diagnostic] = []
         names = list(scenario.variables)
         self.var_names = tuple(names)
@@ -71,14 +76,29 @@ class Compiler:
         self.diags.append(Diagnostic(code, message, str(self.path), line, col, hint))
 
     def expr(self, value, path: tuple, want: tuple, what: str, expect=None):
-        try:
-            c = compile_expr(value, self.env, want, what, expect)
-        except ExprError as exc:
-            self.error(exc.code, f"{'.'.join(map(str, path))}: {exc.message}", path, exc.hint, offset=exc.offset)
-            return None
+        c = self._remembered(value, want, expect)
+        if c is None:
+            try:
+                c = compile_expr(value, self.env, want, what, expect)
+            except ExprError as exc:
+                self.error(exc.code, f"{'.'.join(map(str, path))}: {exc.message}", path, exc.hint, offset=exc.offset)
+                return None
+            if self.memo is not None:
+                self.memo.setdefault((type(value), value, want, expect), []).append(
+                    (tuple((p, type(v), v) for p in sorted(c.parameters) for v in [self.env.parameters[p]]), c))
         self.used_vars |= c.names
         self.used_params |= c.parameters
         return c
+
+    def _remembered(self, value, want: tuple, expect):
+        """An expression compiled before (by a compiler sharing the memo) with the same parameter values."""
+        if self.memo is None:
+            return None
+        params = self.env.parameters
+        for used, c in self.memo.get((type(value), value, want, expect), ()):
+            if all(p in params and type(params[p]) is kind and params[p] == v for p, kind, v in used):
+                return c
+        return None
 
     def compile(self) -> CompiledScenario | None:
         sc = self.sc
@@ -111,6 +131,7 @@ class Compiler:
             return None
         initial = tuple(var.initial for var in sc.variables.values())
         return CompiledScenario(
+            memo=self.shared,
             model=sc,
             path=self.path,
             var_names=self.var_names,
@@ -229,7 +250,10 @@ class Compiler:
                 parts[slot] = c.python
                 targets.append(slot)
         body = "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
-        return make_function(body), tuple(sorted(targets)), {slot: parts[slot] for slot in sorted(targets)}
+        fn = self.functions.get(body)
+        if fn is None:
+            fn = self.functions[body] = make_function(body)
+        return fn, tuple(sorted(targets)), {slot: parts[slot] for slot in sorted(targets)}
 
     def _domain_fn(self):
         checks = [f"({v.min} <= s[{i}] <= {v.max})" for i, v in enumerate(self.sc.variables.values())

@@ -103,14 +103,16 @@ def resolve_scenario(arg: str) -> Path:
 
 
 def with_parameters(scenario: CompiledScenario, values: dict[str, float]) -> CompiledScenario:
-    """The same scenario compiled with some parameter values replaced (for sensitivity analysis)."""
+    """The same scenario compiled with some parameter values replaced (for sensitivity analysis).
+    Expressions whose parameters keep their values are reused from earlier variants (the scenario's
+    `memo`), so a sweep recompiles only what a parameter changes."""
     params = dict(scenario.model.parameters)
     for name, value in values.items():
         if name not in params:
             raise KeyError(f"unknown parameter '{name}'")
         params[name] = params[name].model_copy(update={"value": value, "range": None})
     model = scenario.model.model_copy(update={"parameters": params})
-    compiler = Compiler(model, scenario.located, scenario.path)
+    compiler = Compiler(model, scenario.located, scenario.path, scenario.memo)
     compiled = compiler.compile()
     if compiled is None:
         raise SimError(compiler.diags)

@@ -94,7 +94,11 @@ def build_state_model(scenario: Scenario) -> type[StateBase]:
 
 @dataclass
 class CompiledScenario:
-    """Everything the engine, checker and analysis need, precomputed once at load time."""
+    """Everything the engine, checker and analysis need, precomputed once at load time.
+
+    `memo` holds what was compiled or translated from the scenario's expressions, shared with its
+    variants (`with_parameters`) so that a sweep over a parameter redoes only what the parameter
+    changes."""
 
     model: Scenario
     path: Path
@@ -111,6 +115,7 @@ class CompiledScenario:
     text: str = ""
     reads: frozenset[str] = frozenset()
     parameter_uses: frozenset[str] = frozenset()
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
     node_index: dict[str, int] = field(init=False)
 
     def __post_init__(self) -> None:

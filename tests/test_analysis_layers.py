@@ -154,3 +154,22 @@ def test_lookups_of_states_the_graph_does_not_hold_miss():
     wrong[0] = 10**6
     assert graph.find(sc.start, tuple(wrong)) is None
     assert (sc.start, ("not", "a", "state")) not in graph.index
+
+
+def test_tables_read_a_row_at_a_time_equal_the_tables_built_whole():
+    graph = expand(load_scenario(ROOT / "scenarios" / "peru-1962" / "scenario.yaml"))
+    for name in ("state", "moves", "children", "probs", "rewards"):
+        table = getattr(graph, name)
+        rows = [table.one(i) for i in range(len(table))]
+        assert rows == table.materialise(), name
+        assert getattr(graph, name) is table.items
+
+
+def test_a_few_reads_do_not_build_a_table_and_many_do():
+    graph = expand(load_scenario(ROOT / "scenarios" / "peru-1962" / "scenario.yaml"))
+    children = graph.children
+    assert children[0] == children.one(0) and children[-1] == children.one(len(graph) - 1)
+    assert children.items is None
+    for i in range(children.BULK + 1):
+        children[i]
+    assert children.items is not None and graph.children is children.items

@@ -49,9 +49,12 @@ def same_solutions(graph: StateGraph, sc) -> None:
         for policy in policy_names(sc):
             fast, plain = solve_layers(graph, w, policy), _solve(graph, w, policy)
             for name in FIGURES:
-                got, want = getattr(fast, name), getattr(plain, name)
-                assert type(got) is list and all(type(x) is type(y) for x, y in zip(got, want, strict=True))
+                table, want = getattr(fast, name), getattr(plain, name)
+                ends = [table[0], table[len(want) - 1]] if want else []
+                got = list(table)
+                assert all(type(x) is type(y) for x, y in zip(got, want, strict=True))
                 assert got == want, (pid, policy, name)
+                assert ends == ([want[0], want[-1]] if want else [])
             assert fast.fallback == plain.fallback, (pid, policy)
             assert fast.reward_values == plain.reward_values
 

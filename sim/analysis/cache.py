@@ -91,5 +91,7 @@ def _solution_at(store: _Store, sc: CompiledScenario, node: int, state: tuple, w
 
 
 def clear(sc: CompiledScenario) -> None:
-    """Forget everything cached for a scenario."""
+    """Forget everything cached for a scenario: its graphs and solutions, and the array form of its
+    expressions (shared with its variants)."""
     _stores.pop(id(sc), None)
+    sc.memo.pop("arrays", None)

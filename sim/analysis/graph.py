@@ -15,7 +15,6 @@ import gc
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from sim.analysis.deferred import Deferred
 from sim.analysis.errors import AnalysisError
 from sim.analysis.fastpath import Bail, build
 from sim.analysis.liveness import canonicalisers, liveness
@@ -29,10 +28,10 @@ PROBABILITY_TOLERANCE = 1e-6
 
 
 @dataclass
-class StateGraph(Deferred):
+class StateGraph:
     """Reachable positions of a scenario from `root`, with their moves, children and probabilities.
-    A layered expansion defers the per-position lists (`state`, `moves`, `children`, `probs`,
-    `rewards`) until something reads them."""
+    A layered expansion keeps the per-position tables (`state`, `moves`, `children`, `probs`,
+    `rewards`) as arrays behind `LazyRows` until they are read in bulk."""
 
     scenario: CompiledScenario
     node: list[int]

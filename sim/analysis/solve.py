@@ -11,7 +11,6 @@ import math
 from dataclasses import dataclass, field
 from operator import mul
 
-from sim.analysis.deferred import Deferred
 from sim.analysis.graph import CHANCE, END, StateGraph, no_cycle_collection
 from sim.analysis.policy import BEST, RANDOM, Weighting, line_moves
 
@@ -37,7 +36,7 @@ class Prior:
 
 
 @dataclass
-class Solution(Deferred):
+class Solution:
     """Per position: expected weighted value still to come, its second moment, least and most reachable,
     and the option the policy takes (index into the open moves; -1 when it mixes or does not choose)."""
 

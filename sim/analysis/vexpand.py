@@ -17,10 +17,12 @@ expressions use something `vexpr` does not translate keep the plain expansion (N
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 import numpy as np
 
+from sim.analysis.deferred import LazyRows
 from sim.analysis.edges import EdgeArrays
 from sim.analysis.graph import CHANCE, DECISION, END, StateGraph
 from sim.analysis.vexpr import Unsupported, array_functions
@@ -152,7 +154,7 @@ def _plan(ex, coding: _Coding) -> tuple[list[list[_MovePlan]], list] | None:
                                        [(None if w is None else ref(w), t) for w, t in m.routes], ex.bounds[n][k]))
             raw.append(moves)
         objectives = [ref(fn) for _, fn in sc.objectives]
-        fns = array_functions(list(sources), coding.codes)
+        fns = array_functions(list(sources), coding.codes, sc.memo.setdefault("arrays", {}))
     except Unsupported:
         return None
     for moves in raw:
@@ -422,12 +424,14 @@ class _Layers:
                             reward=_cat([g.edge_reward for g in groups], np.int64), degree=degree,
                             kind=np.array(kind, dtype=np.int8), node=np.array(node, dtype=np.int64),
                             move=_cat([g.edge_move for g in groups], np.int64))
-        tables = _Tables(groups, degree, self.kind_of, ex.shared, self.coding)
+        tables = _Tables(groups, degree, self.kind_of, ex.shared, self.coding, arrays)
         graph = StateGraph(sc, node, [], kind, [], [], [], [], ex.table, _Index(groups, self.coding), root=0,
                            order=list(range(count - 1, -1, -1)), canon=ex.canon, frozen=ex.frozen,
                            layers=[(g.lo, g.lo + len(g.states)) for g in reversed(groups)], arrays=arrays)
-        graph.defer(state=tables.states, moves=tables.moves, children=tables.children, probs=tables.probs,
-                    rewards=tables.rewards)
+        for name, one, build in (("state", tables.state_of, tables.states), ("moves", tables.moves_of, tables.moves),
+                                 ("children", tables.children_of, tables.children),
+                                 ("probs", tables.probs_of, tables.probs), ("rewards", tables.rewards_of, tables.rewards)):
+            setattr(graph, name, LazyRows(graph, name, count, one, build))
         graph.warnings = [f"the probabilities of '{sc.nodes[n].id}' do not sum to 1 in some states; "
                           f"they are taken as the engine draws them" for n in sorted(ex.unsettled)]
         return graph
@@ -437,8 +441,32 @@ class _Tables:
     """The per-position lists of a layered graph, built from its arrays when first asked for."""
 
     def __init__(self, groups: list[_Group], degree: np.ndarray, kind_of: list[int], shared: dict,
-                 coding: _Coding):
+                 coding: _Coding, arrays: EdgeArrays):
         self.groups, self.degree, self.kind_of, self.shared, self.coding = groups, degree, kind_of, shared, coding
+        self.arrays = arrays
+        self.los = [g.lo for g in groups]
+
+    def _edges(self, field: np.ndarray, i: int) -> tuple:
+        a = self.arrays
+        return tuple(field[a.start[i]:a.start[i + 1]].tolist())
+
+    def state_of(self, i: int) -> tuple:
+        g = self.groups[bisect_right(self.los, i) - 1]
+        return self.coding.decode_row(g.states[i - g.lo])
+
+    def moves_of(self, i: int) -> tuple:
+        t = self._edges(self.arrays.move, i)
+        return self.shared.setdefault(t, t)
+
+    def children_of(self, i: int) -> tuple:
+        return self._edges(self.arrays.child, i)
+
+    def probs_of(self, i: int) -> tuple | None:
+        return self._edges(self.arrays.prob, i) if self.arrays.kind[i] == CHANCE else None
+
+    def rewards_of(self, i: int) -> tuple | None:
+        r = self._edges(self.arrays.reward, i)
+        return r if any(r) else None
 
     def _per_group(self, field: str, kinds: tuple, shared: dict | None = None, blank=None) -> list:
         out: list = []

@@ -227,17 +227,22 @@ class _Builder:
         raise Unsupported(name)
 
 
-def array_functions(sources: list[str], codes: dict[str, int]) -> list[Callable]:
+def array_functions(sources: list[str], codes: dict[str, int], memo: dict | None = None) -> list[Callable]:
     """For each source, a function `f(S, D)` of a state matrix giving the expression's value per row
     (or a scalar when it reads no state), appending masks of doubtful rows to the list `D`.
-    Raises Unsupported if any source cannot be translated."""
+    Raises Unsupported if any source cannot be translated. `memo` keeps translations for later calls
+    with the same enum codes."""
     builder = _Builder(codes)
+    known = {} if memo is None else memo.setdefault(tuple(sorted(codes.items())), {})
     out = []
     for source in sources:
-        try:
-            tree = ast.parse(source, mode="eval").body
-        except (SyntaxError, ValueError, RecursionError) as exc:
-            raise Unsupported(str(exc)) from None
-        fn, _ = builder.build(tree)
-        out.append(lambda S, D, fn=fn: fn(S, D, {}))
+        fn = known.get(source)
+        if fn is None:
+            try:
+                tree = ast.parse(source, mode="eval").body
+            except (SyntaxError, ValueError, RecursionError) as exc:
+                raise Unsupported(str(exc)) from None
+            body, _ = builder.build(tree)
+            fn = known[source] = lambda S, D, body=body: body(S, D, {})
+        out.append(fn)
     return out

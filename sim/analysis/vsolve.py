@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.analysis.deferred import LazyRows
 from sim.analysis.edges import EdgeArrays, edge_arrays, move_ids
 from sim.analysis.graph import CHANCE, DECISION, StateGraph
 from sim.analysis.policy import RANDOM, Weighting, line_moves
@@ -58,8 +59,9 @@ def solve_layers(graph: StateGraph, weighting: Weighting, policy: str) -> Soluti
         else:
             run.decision(group)
     solution = Solution(graph, weighting, policy, [], [], [], [], [], run.fallback, gains)
-    solution.defer(value=run.value.tolist, m2=run.m2.tolist, best=run.best.tolist, worst=run.worst.tolist,
-                   choice=run.choice.tolist)
+    for name in ("value", "m2", "best", "worst", "choice"):
+        column = getattr(run, name)
+        setattr(solution, name, LazyRows(solution, name, len(column), column.item, column.tolist))
     return solution
 
 
