@@ -52,7 +52,7 @@ def parse_scenario(text: str, path: Path) -> CompiledScenario:
         scenario = Scenario.model_validate(located.data)
     except ValidationError as exc:
         raise SimError(attach_source(diagnostics_from_validation(exc, located, shown), text)) from None
-    compiler = Compiler(scenario, located, path)
+    compiler = Compiler(scenario, located, path, memo={})
     compiled = compiler.compile()
     if compiled is None:
         raise SimError(attach_source(compiler.diags, text))
