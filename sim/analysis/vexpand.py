@@ -200,6 +200,7 @@ class _Layers:
         self.kind_of = [plan[0] for plan in ex.plans]
         initial = np.array(coding.encode(sc.initial), dtype=np.int64)
         slots = {name: i for i, name in enumerate(sc.var_names)}
+        self.initial = initial
         self.dead = []
         for n in range(len(sc.nodes)):
             cols = np.array([slots[x] for x in sc.var_names if x not in ex.live[n]], dtype=np.int64)
@@ -222,30 +223,42 @@ class _Layers:
         if order is None:
             return None
         root = np.array([coding.encode(state)], dtype=np.int64)
-        pending: dict[int, list] = {node: [(coding.keys(root), root, None, None)]}
+        pending: dict[int, list] = {node: [(coding.keys(root), root, np.zeros(1, dtype=np.int64), None, None)]}
         groups: list[_Group] = []
         count = 0
         for n in order:
             chunks = pending.pop(n, None)
             if not chunks:
                 continue
-            if len(chunks) == 1:
-                keys, rows = chunks[0][0], chunks[0][1]
-            else:
-                keys = np.concatenate([c[0] for c in chunks])
-                rows = np.concatenate([c[1] for c in chunks])
+            keys = chunks[0][0] if len(chunks) == 1 else np.concatenate([c[0] for c in chunks])
             distinct, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
             lo = count
             count += len(first)
             if count > ex.limit:
                 ex.too_many()
+            S = self.gather(chunks, first)
             at = 0
-            for _, part, group, edges in chunks:
+            for part, _, _, group, edges in chunks:
                 if group is not None:
                     group.edge_child[edges] = lo + inverse[at:at + len(part)]
                 at += len(part)
-            groups.append(self.expand_node(n, lo, rows[first], distinct, pending))
+            groups.append(self.expand_node(n, lo, self.canonical(S, n), distinct, pending))
         return self.graph(groups, count)
+
+    def gather(self, chunks: list, first: np.ndarray) -> np.ndarray:
+        """The state rows of the distinct children, in key order (only they are copied out)."""
+        if len(chunks) == 1:
+            _, rows, at, _, _ = chunks[0]
+            return rows[at[first]]
+        S = np.empty((len(first), len(self.coding.kinds)), dtype=np.int64)
+        start = 0
+        for keys, rows, at, _, _ in chunks:
+            end = start + len(keys)
+            sel = np.flatnonzero((first >= start) & (first < end))
+            if len(sel):
+                S[sel] = rows[at[first[sel] - start]]
+            start = end
+        return S
 
     def expand_node(self, n: int, lo: int, S: np.ndarray, keys: np.ndarray, pending: dict) -> _Group:
         """Expand every position of node n at once; send the children to their nodes' pending lists."""
@@ -300,15 +313,30 @@ class _Layers:
             bad |= ~(np.abs(total - 1.0) <= 1e-12)
         return self.edges(n, lo, S, keys, bad, opened, results, pending)
 
-    def adjusted(self, n: int, k: int, t: int) -> np.ndarray:
-        """Columns in which a child of node n by move k, made canonical at node t, may differ from its parent."""
+    def adjusted(self, n: int, k: int, t: int) -> tuple:
+        """Columns in which a child of node n by move k, made canonical at node t, may differ from its
+        parent; which of them are dead at t, and their initial values; and their radix."""
         key = (n, k, t)
-        cols = self.adjust.get(key)
-        if cols is None:
+        out = self.adjust.get(key)
+        if out is None:
             written = {slot for slot, _ in self.plans[n][k].effect}
-            cols = self.adjust[key] = np.array(sorted(written | (set(self.dead[t][0].tolist()) & self.live_slots[n])),
-                                               dtype=np.int64)
-        return cols
+            dead = set(self.dead[t][0].tolist())
+            cols = np.array(sorted(written | (dead & self.live_slots[n])), dtype=np.int64)
+            is_dead = np.array([c in dead for c in cols.tolist()], dtype=bool)
+            out = self.adjust[key] = (cols, is_dead if is_dead.any() else None, self.initial[cols[is_dead]],
+                                      self.coding.radix[cols])
+        return out
+
+    def child_keys(self, n: int, k: int, t: int, S: np.ndarray, keys: np.ndarray, R: np.ndarray,
+                   at: np.ndarray) -> np.ndarray:
+        """Keys of the canonical children at t of rows `at`, from their parents' keys and the changed columns."""
+        cols, is_dead, initial, radix = self.adjusted(n, k, t)
+        if not len(cols):
+            return keys[at]
+        new = R[np.ix_(at, cols)]
+        if is_dead is not None:
+            new[:, is_dead] = initial
+        return keys[at] + (new - S[np.ix_(at, cols)]) @ radix
 
     def edges(self, n: int, lo: int, S: np.ndarray, keys: np.ndarray, bad: np.ndarray, opened: list,
               results: list, pending: dict) -> _Group:
@@ -334,19 +362,14 @@ class _Layers:
                 split = [(t, np.flatnonzero(t_of == t)) for t in np.unique(t_of).tolist()]
             for t, sel in split:
                 at = r if sel is None else r[sel]
-                child = R[at]
                 if t in freezing:
-                    got = self.rewards(n, t, freezing[t], child)
+                    got = self.rewards(n, t, freezing[t], R, at)
                     if sel is None:
                         reward = got
                     else:
                         reward[sel] = got
-                self.canonical(child, t)
-                cols = self.adjusted(n, k, t)
-                child_keys = keys[at]
-                if len(cols):
-                    child_keys = child_keys + (child[:, cols] - S[at][:, cols]) @ coding.radix[cols]
-                sends.append((t, child_keys, child, base + (np.arange(m) if sel is None else sel)))
+                sends.append((t, self.child_keys(n, k, t, S, keys, R, at), R, at,
+                              base + (np.arange(m) if sel is None else sel)))
             rewards.append(reward)
             base += m
         for i in np.flatnonzero(bad).tolist():
@@ -357,7 +380,7 @@ class _Layers:
             rewards.append(np.array(rews if rews is not None else [0] * len(taken), dtype=np.int64))
             for x, (t, s2) in enumerate(successors):
                 child = np.array([coding.encode(s2)], dtype=np.int64)
-                sends.append((t, coding.keys(child), child, np.array([base + x])))
+                sends.append((t, coding.keys(child), child, np.zeros(1, dtype=np.int64), np.array([base + x])))
             base += len(taken)
         row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
         move = np.concatenate(moves) if moves else np.zeros(0, dtype=np.int64)
@@ -367,11 +390,11 @@ class _Layers:
         group = _Group(n, lo, S, keys, row[perm], move[perm], np.zeros(len(perm), dtype=np.int64),
                        (np.concatenate(probs) if probs else np.zeros(0))[perm],
                        (np.concatenate(rewards) if rewards else np.zeros(0, dtype=np.int64))[perm])
-        for t, child_keys, child, at in sends:
-            pending.setdefault(t, []).append((child_keys, child, group, where[at]))
+        for t, child_keys, rows, at, edges in sends:
+            pending.setdefault(t, []).append((child_keys, rows, at, group, where[edges]))
         return group
 
-    def rewards(self, n: int, t: int, objectives: tuple, R: np.ndarray) -> np.ndarray:
+    def rewards(self, n: int, t: int, objectives: tuple, R: np.ndarray, at: np.ndarray) -> np.ndarray:
         """Reward-table index of each row entering node t, the scores computed once per distinct
         value of what they read (over the array, or the plain way where the array is doubtful)."""
         ex, coding = self.ex, self.coding
@@ -380,11 +403,12 @@ class _Layers:
             read = self.reads[objectives] = np.array(
                 sorted(set().union(*(ex.objective_slots[o] for o in objectives))), dtype=np.int64)
         memo = self.memo.setdefault(objectives, {})
-        keys = (R[:, read] - coding.low[read]) @ coding.radix[read] if len(read) else np.zeros(len(R), dtype=np.int64)
+        keys = ((R[np.ix_(at, read)] - coding.low[read]) @ coding.radix[read] if len(read)
+                else np.zeros(len(at), dtype=np.int64))
         distinct, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
         wanted = [i for i, key in zip(first.tolist(), distinct.tolist(), strict=True) if key not in memo]
         if wanted:
-            rows = R[wanted]
+            rows = R[at[wanted]]
             d: list = []
             scores = [_column(self.scores[o](rows, d), len(rows), np.float64).tolist() for o in objectives]
             doubt = _doubt(d, len(rows)).tolist()
@@ -393,7 +417,7 @@ class _Layers:
             for x, i in enumerate(wanted):
                 key = int(keys[i])
                 if doubt[x]:
-                    memo[key] = ex.reward(n, t, coding.decode_row(R[i]), objectives)
+                    memo[key] = ex.reward(n, t, coding.decode_row(R[at[i]]), objectives)
                     continue
                 vec = [0.0] * width
                 for o, column in zip(objectives, scores, strict=True):
