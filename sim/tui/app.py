@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import io
+import os
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,10 +86,16 @@ class SimApp(App[int]):
             self.push_screen(PickerScreen(launch.scenarios))
         for notice in launch.notices:
             self.notify(notice, severity="warning", timeout=10)
+        self.terminal = _terminal_fd() if not (self.is_headless or self.is_web) else None
         self.call_after_refresh(self.check_size)
         self.set_interval(0.25, self.check_size)
 
     def check_size(self) -> None:
+        if self.terminal is not None and _hung_up(self.terminal):
+            kept = self.session is not None and self.session.journaling
+            self.exit(return_code=1, message="The terminal closed." + (
+                " The game in progress is in the journal: `sim play --resume` continues it." if kept else ""))
+            return
         small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
         covered = isinstance(self.screen, TooSmallScreen)
         if small and not covered:
@@ -224,3 +233,21 @@ class SimApp(App[int]):
             if binding.description and active.node is screen:
                 yield SystemCommand(binding.description, f"Same as the key {self.get_key_display(binding)}",
                                     lambda action=binding.action: screen.run_action(action))
+
+
+def _terminal_fd() -> int | None:
+    """The descriptor of the terminal the app draws on, if it draws on one."""
+    try:
+        fd = sys.__stdout__.fileno()
+    except (AttributeError, OSError, ValueError):
+        return None
+    return fd if os.isatty(fd) else None
+
+
+def _hung_up(fd: int) -> bool:
+    """Whether the terminal has gone away: asking its size then fails with an I/O error."""
+    try:
+        os.get_terminal_size(fd)
+    except OSError as exc:
+        return exc.errno in (errno.EIO, errno.ENXIO, errno.EBADF, errno.ENOTTY)
+    return False
