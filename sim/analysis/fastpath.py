@@ -110,6 +110,7 @@ def build(expansion, keys: list, index: dict, moves: list, children: list, probs
     width = len(sc.var_names)
     slots = {name: i for i, name in enumerate(sc.var_names)}
     live = [{slots[x] for x in names} for names in expansion.live]
+    compiled = [c.compiled() if c is not None else None for c in expansion.canon]
     w = _Writer()
     from sim.analysis.graph import CHANCE, DECISION, END, _route
 
@@ -209,7 +210,7 @@ def build(expansion, keys: list, index: dict, moves: list, children: list, probs
                     w.put(depth, f"if not ({lo!r} <= _s2[{slot}] <= {hi!r}): raise Bail")
                 if fixed >= 0:
                     target = str(fixed)
-                    c = expansion.canon[fixed]
+                    c = compiled[fixed]
                     fused = f"{w.const(c)}(_s2)" if c is not None else "_s2"
                     w.put(depth, f"_k = ({fixed}, {fused})")
                 else:
@@ -267,7 +268,7 @@ def build(expansion, keys: list, index: dict, moves: list, children: list, probs
         r = memo[key] = expansion.score(objs, s2)
         return r
 
-    env = {"keys": keys, "index": index, "shared": shared, "canon": expansion.canon, "Bail": Bail,
+    env = {"keys": keys, "index": index, "shared": shared, "canon": compiled, "Bail": Bail,
            "route": _route, "score": score, "mappend": moves.append, "cappend": children.append,
            "pappend": probs.append, "rappend": rewards.append, "kappend": keys.append, "get": index.get}
     env.update({name: value for name, value in w.consts.values()})

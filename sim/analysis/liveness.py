@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sim.expr import make_functions
+from sim.expr import make_function
 from sim.model import ChanceNode, DecisionNode, Outcome
 from sim.runtime import CompiledScenario
 
@@ -154,13 +154,30 @@ def liveness(sc: CompiledScenario) -> Liveness:
     return Liveness(live, frozen, exact, objective_reads)
 
 
-def canonicalisers(sc: CompiledScenario, live: list[set[str]]) -> list[Callable[[tuple], tuple] | None]:
-    """Per node, a function setting its dead variables to their initial values (None if all are live)."""
-    bodies: list[str | None] = []
+class Canonicaliser:
+    """A function setting a node's dead variables to their initial values, compiled on first call
+    (a layered expansion rarely calls it)."""
+
+    def __init__(self, body: str):
+        self.body = body
+        self.fn: Callable[[tuple], tuple] | None = None
+
+    def compiled(self) -> Callable[[tuple], tuple]:
+        if self.fn is None:
+            self.fn = make_function(self.body)
+        return self.fn
+
+    def __call__(self, s: tuple) -> tuple:
+        return (self.fn or self.compiled())(s)
+
+
+def canonicalisers(sc: CompiledScenario, live: list[set[str]]) -> list[Canonicaliser | None]:
+    """Per node, its canonicaliser (None if all its variables are live)."""
+    out: list[Canonicaliser | None] = []
     for n in range(len(sc.nodes)):
         if all(name in live[n] for name in sc.var_names):
-            bodies.append(None)
+            out.append(None)
             continue
         parts = [f"s[{i}]" if name in live[n] else repr(sc.initial[i]) for i, name in enumerate(sc.var_names)]
-        bodies.append("(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")")
-    return make_functions(bodies)
+        out.append(Canonicaliser("(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"))
+    return out

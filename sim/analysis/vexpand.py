@@ -29,6 +29,7 @@ from sim.analysis.vexpr import Unsupported, array_functions
 from sim.model import BoolVariable, EnumVariable, IntVariable
 
 KEY_LIMIT = 2**62
+MANY = 256  # distinct score vectors are sorted out with numpy above this many rows, one by one below
 
 
 @dataclass
@@ -206,7 +207,6 @@ class _Layers:
             cols = np.array([slots[x] for x in sc.var_names if x not in ex.live[n]], dtype=np.int64)
             self.dead.append((cols, initial[cols]))
         self.live_slots = [{slots[x] for x in ex.live[n]} for n in range(len(sc.nodes))]
-        self.memo: dict[tuple, dict] = {}
         self.reads: dict[tuple, np.ndarray] = {}
         self.adjust: dict[tuple, np.ndarray] = {}
         self.scores = scores
@@ -395,40 +395,43 @@ class _Layers:
         return group
 
     def rewards(self, n: int, t: int, objectives: tuple, R: np.ndarray, at: np.ndarray) -> np.ndarray:
-        """Reward-table index of each row entering node t, the scores computed once per distinct
-        value of what they read (over the array, or the plain way where the array is doubtful)."""
+        """Reward-table index of each row entering node t: the scores computed over the array once per
+        distinct value of what they read (the plain way where the array is doubtful), and looked up
+        in the table once per distinct vector of scores."""
         ex, coding = self.ex, self.coding
         read = self.reads.get(objectives)
         if read is None:
             read = self.reads[objectives] = np.array(
                 sorted(set().union(*(ex.objective_slots[o] for o in objectives))), dtype=np.int64)
-        memo = self.memo.setdefault(objectives, {})
         keys = ((R[np.ix_(at, read)] - coding.low[read]) @ coding.radix[read] if len(read)
                 else np.zeros(len(at), dtype=np.int64))
-        distinct, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-        wanted = [i for i, key in zip(first.tolist(), distinct.tolist(), strict=True) if key not in memo]
-        if wanted:
-            rows = R[at[wanted]]
-            d: list = []
-            scores = [_column(self.scores[o](rows, d), len(rows), np.float64).tolist() for o in objectives]
-            doubt = _doubt(d, len(rows)).tolist()
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        rows = R[at[first]]
+        d: list = []
+        scores = np.zeros((len(rows), len(ex.objectives)))
+        for o in objectives:
+            scores[:, o] = _column(self.scores[o](rows, d), len(rows), np.float64)
+        out = np.zeros(len(rows), dtype=np.int64)
+        doubt = _doubt(d, len(rows))
+        for i in np.flatnonzero(doubt).tolist():
+            out[i] = ex.reward(n, t, coding.decode_row(R[at[first[i]]]), objectives)
+        sure = np.flatnonzero(~doubt)
+        if len(sure):
+            if len(sure) > MANY:
+                vectors, where = np.unique(scores[sure], axis=0, return_inverse=True)
+                where = where.reshape(-1)
+            else:
+                vectors, where = scores[sure], None
             table, index = ex.table, ex.table_index
-            width = len(ex.objectives)
-            for x, i in enumerate(wanted):
-                key = int(keys[i])
-                if doubt[x]:
-                    memo[key] = ex.reward(n, t, coding.decode_row(R[at[i]]), objectives)
-                    continue
-                vec = [0.0] * width
-                for o, column in zip(objectives, scores, strict=True):
-                    vec[o] = column[x]
-                vec = tuple(vec)
+            found = []
+            for vec in map(tuple, vectors.tolist()):
                 r = index.get(vec)
                 if r is None:
                     r = index[vec] = len(table)
                     table.append(vec)
-                memo[key] = r
-        return np.array([memo[key] for key in distinct.tolist()], dtype=np.int64)[inverse]
+                found.append(r)
+            out[sure] = found if where is None else np.array(found, dtype=np.int64)[where]
+        return out[inverse]
 
     def graph(self, groups: list[_Group], count: int) -> StateGraph:
         ex, sc = self.ex, self.ex.sc
