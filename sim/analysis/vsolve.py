@@ -120,9 +120,7 @@ class _Pass:
 
     def chance(self, group: _Group) -> None:
         value, m2, best, worst = self.value, self.m2, self.best, self.worst
-        k = len(group.ids)
-        v, q = np.zeros(k), np.zeros(k)
-        hi, lo = np.full(k, -np.inf), np.full(k, np.inf)
+        v, q, hi, lo = _sums(len(group.ids))
         for s in group.slots:
             rows, p, c = s.rows, s.prob, s.child
             vc = value[c]
@@ -135,27 +133,21 @@ class _Pass:
                 v[rows] = v[rows] + p * vc
                 q[rows] = q[rows] + p * m2[c]
                 top, bottom = best[c], worst[c]
-            h, w = hi[rows], lo[rows]
-            hi[rows] = np.where(top > h, top, h)
-            lo[rows] = np.where(bottom < w, bottom, w)
+            _extremes(hi, lo, rows, top, bottom)
         ids = group.ids
         value[ids], m2[ids], best[ids], worst[ids] = v, q, hi, lo
 
     def mixed(self, group: _Group) -> None:
         """Every open option alike."""
         value, m2, best, worst = self.value, self.m2, self.best, self.worst
-        k = len(group.ids)
-        v, q = np.zeros(k), np.zeros(k)
-        hi, lo = np.full(k, -np.inf), np.full(k, np.inf)
+        v, q, hi, lo = _sums(len(group.ids))
         for s in group.slots:
             rows, c = s.rows, s.child
             g, vc = self.gains[s.reward] if group.rewarded else 0.0, value[c]
             v[rows] = v[rows] + (g + vc)
             q[rows] = q[rows] + (g * g + 2 * g * vc + m2[c])
             top, bottom = g + best[c], g + worst[c]
-            h, w = hi[rows], lo[rows]
-            hi[rows] = np.where(top > h, top, h)
-            lo[rows] = np.where(bottom < w, bottom, w)
+            _extremes(hi, lo, rows, top, bottom)
         share = 1.0 / group.degree.astype(np.float64)
         ids = group.ids
         value[ids], m2[ids], best[ids], worst[ids] = share * v, share * q, hi, lo
@@ -202,3 +194,15 @@ class _Pass:
         for reason, where in ((NOT_COVERED, want < 0), (LOCKED, (want >= 0) & (pick < 0))):
             self.fallback.update(dict.fromkeys(ids[where].tolist(), reason))
         return np.where(pick >= 0, pick, fallback)
+
+
+def _sums(k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Running sums of value and second moment (from 0) and running most and least (from -inf and inf)."""
+    return np.zeros(k), np.zeros(k), np.full(k, -np.inf), np.full(k, np.inf)
+
+
+def _extremes(hi: np.ndarray, lo: np.ndarray, rows, top: np.ndarray, bottom: np.ndarray) -> None:
+    """Raise the running most and lower the running least of some rows (ties keep the running value)."""
+    h, w = hi[rows], lo[rows]
+    hi[rows] = np.where(top > h, top, h)
+    lo[rows] = np.where(bottom < w, bottom, w)
