@@ -34,6 +34,9 @@ MANY = 256  # distinct score vectors are sorted out with numpy above this many r
 
 @dataclass
 class _MovePlan:
+    """One move of a node as array functions: its guards or its probability, the new value of each
+    variable it writes, its routes, and the ranges to check."""
+
     guards: list
     probability: object
     effect: list[tuple[int, object]]
@@ -195,6 +198,8 @@ class _Group:
 
 
 class _Layers:
+    """One layered expansion: the nodes' plans, each node's dead columns, and the positions found."""
+
     def __init__(self, ex, coding: _Coding, plans: list[list[_MovePlan]], scores: list):
         self.ex, self.coding, self.plans = ex, coding, plans
         sc = ex.sc
@@ -208,10 +213,11 @@ class _Layers:
             self.dead.append((cols, initial[cols]))
         self.live_slots = [{slots[x] for x in ex.live[n]} for n in range(len(sc.nodes))]
         self.reads: dict[tuple, np.ndarray] = {}
-        self.adjust: dict[tuple, np.ndarray] = {}
+        self.adjust: dict[tuple, tuple] = {}
         self.scores = scores
 
     def canonical(self, rows: np.ndarray, t: int) -> np.ndarray:
+        """The rows (changed in place) with the variables dead at node t set to their initial values."""
         cols, values = self.dead[t]
         if len(cols):
             rows[:, cols] = values
