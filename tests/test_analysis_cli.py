@@ -8,6 +8,7 @@ import pytest
 
 from conftest import EXAMPLE
 from sim.analysis import analyze_position
+from sim.analysis.graph import expand
 from sim.cli import main
 from sim.engine import Game
 from sim.replay import from_game, save
@@ -72,6 +73,9 @@ def test_from_replay_analyses_its_last_position(capsys, tmp_path, example):
     only = doc["decisions"][0]
     assert only["node"] == "terms" and only["best_option"] == "resume_now"
     assert next(o for o in only["options"] if o["option"] == "public_elections")["value"] is None
+    alone = expand(example, game.position.node, game.position.state)
+    assert doc["size"] == {"positions": len(alone), "paths": alone.count_paths()}
+    assert doc["size"]["positions"] < len(expand(example))
 
 
 def test_from_a_finished_replay_reports_the_final_value(capsys, tmp_path, example):

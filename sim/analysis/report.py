@@ -182,6 +182,6 @@ def build_report(sol: Solution, i: int, prior: Prior) -> dict:
         "line": likely_line(sol, i),
         "decisions": decision_summaries(sol, i, prior),
         "fallbacks": fallbacks_from(sol, i),
-        "size": {"positions": len(g), "paths": g.count_paths(i)},
+        "size": {"positions": len(g.reachable(i)), "paths": g.count_paths(i)},
         "warnings": list(g.warnings),
     }
