@@ -173,3 +173,23 @@ def test_a_few_reads_do_not_build_a_table_and_many_do():
     for i in range(children.BULK + 1):
         children[i]
     assert children.items is not None and graph.children is children.items
+
+
+def test_a_loop_among_nodes_keeps_the_plain_expansion(tmp_path):
+    path = tmp_path / "loop.yaml"
+    path.write_text(HEADER + """  n0:
+    type: decision
+    date: 1962-01-01
+    options:
+      again:
+        effects: {x: "x + 1"}
+        next: [{when: "x < 3", goto: n0}, {goto: end_a}]
+      stop: {next: end_b}
+  end_a: {type: end, date: 1962-02-01}
+  end_b: {type: end, date: 1962-02-01}
+""")
+    sc = load_scenario(path)
+    graph = expand(sc)
+    assert graph.layers is None
+    assert len(graph) == 4 and graph.count_paths() == 3
+    assert_same(sc)
