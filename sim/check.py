@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from sim.compiler import iter_citations
 from sim.diagnostics import Diagnostic, attach_source
+from sim.footnotes import footnotes
 from sim.runtime import CompiledScenario, EvaluationError
 from sim.sources import quote_found, read_document
 
@@ -216,6 +217,23 @@ def check_citations(sc: CompiledScenario, result: CheckResult) -> None:
                  "quotes must be verbatim (whitespace is ignored); copy them from the document")
 
 
+def check_withheld_footnotes(sc: CompiledScenario, result: CheckResult) -> None:
+    """Every withheld footnote is one its document has (unreadable documents are C108's)."""
+    for doc_id, doc in sc.model.sources.documents.items():
+        path = sc.documents.get(doc_id)
+        text = read_document(path) if path is not None and doc.withheld_footnotes else None
+        if text is None:
+            continue
+        numbers = sorted({note.number for note in footnotes(text)})
+        for number in doc.withheld_footnotes:
+            if int(number) not in numbers:
+                have = ", ".join(map(str, numbers)) or "none"
+                _add(sc, result, "C114", f"'{doc_id}' has no footnote {number} (its footnotes: {have})",
+                     ("sources", "documents", doc_id, "withheld_footnotes", number),
+                     "footnotes are the '[N] ' paragraphs after the line of dashes and the heading 'Footnotes'",
+                     key=True)
+
+
 def check_usage(sc: CompiledScenario, result: CheckResult) -> None:
     """Declared things that nothing uses, and options or outcomes without a citation."""
     for name in sc.model.variables:
@@ -253,6 +271,7 @@ def check_scenario(sc: CompiledScenario, max_states: int = MAX_STATES) -> CheckR
         explorer.unreachable()
     result = explorer.result
     check_citations(sc, result)
+    check_withheld_footnotes(sc, result)
     check_usage(sc, result)
     result.findings = attach_source(sorted(result.findings, key=lambda d: (d.line, d.col, d.code)), sc.text)
     return result

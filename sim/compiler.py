@@ -111,6 +111,7 @@ class Compiler:
             self.error("R001", f"start node '{sc.start}' is not defined under 'nodes'", ("start",),
                        _suggest(sc.start, index))
         documents = resolve_documents(sc, self.path, self)
+        self._check_withheld_footnotes(sc)
         self._check_citations_refs(sc)
         nodes = [self._node(nid, node, index) for nid, node in sc.nodes.items()]
         objectives = []
@@ -180,6 +181,16 @@ class Compiler:
                 if lo > hi or not lo <= p.value <= hi:
                     self.error("V004", f"parameter '{name}': range [{lo}, {hi}] must be ordered and contain its value {p.value}",
                                ("parameters", name, "range"))
+
+    def _check_withheld_footnotes(self, sc: Scenario) -> None:
+        for doc_id, doc in sc.sources.documents.items():
+            for number, withheld in doc.withheld_footnotes.items():
+                if withheld.until < doc.date:
+                    self.error("D003", f"footnote {number} of '{doc_id}' is withheld until {withheld.until}, "
+                               f"before the document's own date {doc.date}",
+                               ("sources", "documents", doc_id, "withheld_footnotes", number, "until"),
+                               "a footnote opens on or after its document's date; remove the entry if nothing "
+                               "in it came later")
 
     def _check_citations_refs(self, sc: Scenario) -> None:
         for path, citation in iter_citations(sc):

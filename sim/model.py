@@ -38,12 +38,38 @@ class Citation(_Strict):
     )
 
 
+FootnoteNumber = Annotated[str, Field(pattern=r"^[1-9][0-9]{0,3}$")]
+
+
+class WithheldFootnote(_Strict):
+    """An editorial footnote that reports what came after its document: the reader shows it from `until` on."""
+
+    until: dt.date = Field(description="First date at which the footnote is shown; before it the reader says only "
+                           "that it is withheld and until when. Every footnote is shown once the game is over.")
+    reason: Annotated[str, Field(min_length=1, max_length=2000)] = Field(
+        description="What the footnote reports that was not yet known, quoting it. For reviewers: the player "
+        "never sees it while the footnote is withheld."
+    )
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_said(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("say why the footnote is withheld: what it reports that was not yet known")
+        return value
+
+
 class Document(_Strict):
     """One primary source, a text file under the sources root."""
 
     file: Annotated[str, Field(min_length=1, max_length=300)]
     date: dt.date = Field(description="Date of the document; it is shown to the player from this date on.")
     title: ShortText = ""
+    withheld_footnotes: dict[FootnoteNumber, WithheldFootnote] = Field(
+        default_factory=dict, max_length=200,
+        description="Footnote number -> when that editorial footnote becomes readable, and why it is withheld "
+        "before then (it reports what came later).",
+    )
 
 
 class Sources(_Strict):

@@ -111,7 +111,7 @@ def diagnostics_from_validation(exc: ValidationError, located: Located, shown: s
             value = err.get("input")
             if isinstance(value, (str, int, float)) and not isinstance(value, bool) and len(repr(value)) < 60:
                 message += f" (got {value!r})"
-            span = located.span(path)
+            span = located.span(path, key=True) if loc and loc[-1] == "[key]" else located.span(path)
         line, col = (span.line, span.col) if span else (0, 0)
         out.append(Diagnostic(_CODES.get(kind, "S003"), message, shown, line, col, hint))
     return out

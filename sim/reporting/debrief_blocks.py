@@ -175,8 +175,10 @@ def _unlocked(d: Debrief) -> list[Block]:
     out: list[Block] = [Heading(2, "Documents now unlocked")]
     if not d.unlocked:
         return out + [Para("Every document was open to you during the game.")]
-    out.append(Para("Dated after your game's last point, these were closed to you while you played:"))
-    out.append(Table(["date", "document", "title"], [[date(r.date), r.id, r.title] for r in d.unlocked]))
+    partly = " (where footnotes are named, only those, which report what came later)" \
+        if any(r.footnotes for r in d.unlocked) else ""
+    out.append(Para(f"Dated after your game's last point, these were closed to you while you played{partly}:"))
+    out.append(Table(["date", "document", "title"], [[date(r.date), r.id, r.described] for r in d.unlocked]))
     return out
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.diagnostics import SimError
+from sim.footnotes import withheld_at
 from sim.model import Citation
 from sim.replay import load_replay
 from sim.reporting.played import Played, PlayedStep, played
@@ -27,9 +28,20 @@ class Source:
 
 @dataclass(frozen=True)
 class DocumentRef:
+    """A document closed during play; `footnotes`: if only some of its footnotes were, which."""
+
     id: str
     title: str
     date: dt.date
+    footnotes: tuple[int, ...] = ()
+
+    @property
+    def described(self) -> str:
+        """The title, saying which footnotes were withheld when the document itself was open."""
+        if not self.footnotes:
+            return self.title
+        numbers = ", ".join(map(str, self.footnotes))
+        return f"{self.title} (footnote{'s' if len(self.footnotes) > 1 else ''} {numbers} withheld)"
 
 
 @dataclass(frozen=True)
@@ -137,8 +149,13 @@ def history(sc: CompiledScenario, reference: Played | None, warnings: list[str])
 
 
 def unlocked(sc: CompiledScenario, last: dt.date, hidden: set[str] | None = None) -> list[DocumentRef]:
-    """Documents dated after the game's last node (and any a class kept hidden), by date."""
+    """Documents dated after the game's last node (and any a class kept hidden), and those with footnotes still
+    withheld at it, by date."""
     hidden = hidden or set()
-    docs = sc.model.sources.documents
-    out = [DocumentRef(d, doc.title or d, doc.date) for d, doc in docs.items() if doc.date > last or d in hidden]
+    out = []
+    for d, doc in sc.model.sources.documents.items():
+        if doc.date > last or d in hidden:
+            out.append(DocumentRef(d, doc.title or d, doc.date))
+        elif notes := withheld_at(doc, last):
+            out.append(DocumentRef(d, doc.title or d, doc.date, tuple(sorted(notes))))
     return sorted(out, key=lambda r: (r.date, r.id))

@@ -231,7 +231,8 @@ def _history(d: Debrief) -> list[Content | str]:
 def _unlocked(d: Debrief) -> list[Content | str]:
     if not d.unlocked:
         return [Content.styled("Every document was open to you during the game; o opens the sources.", "italic")]
-    return [f"{len(d.unlocked)} document(s) were closed to you while you played. "
+    partly = " (where footnotes are named, only those)" if any(r.footnotes for r in d.unlocked) else ""
+    return [f"{len(d.unlocked)} document(s) were closed to you while you played{partly}. "
             "Enter on one opens it in the source reader:"]
 
 

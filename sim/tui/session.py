@@ -15,10 +15,12 @@ from sim import journal
 from sim.atomic import write_atomic
 from sim.classfile import ClassFile
 from sim.engine import Game, Position, Step
+from sim.footnotes import Shown, shown_text, withheld_at
 from sim.forecast import ChanceEvent, events_for, split_key
 from sim.model import Document
 from sim.replay import Replay, from_game, save
 from sim.runtime import CompiledScenario, EvaluationError, Move
+from sim.sources import read_document
 from sim.tui.annotations import Annotation
 
 Clock = Callable[[], dt.datetime]
@@ -262,6 +264,15 @@ class Session:
         rows = [(doc_id, doc, self.scenario.documents[doc_id]) for doc_id, doc in docs.items()
                 if doc_id in self.scenario.documents and doc_id not in hidden and (until is None or doc.date <= until)]
         return sorted(rows, key=lambda r: r[1].date)
+
+    def document_text(self, doc_id: str, until: dt.date | None = None) -> tuple[str, Shown] | None:
+        """A document's full text and the text the reader shows at `until`, its footnotes that report what came
+        later withheld (all of them shown when None); None if it cannot be read."""
+        path = self.scenario.documents.get(doc_id)
+        body = read_document(path) if path is not None else None
+        if body is None:
+            return None
+        return body, shown_text(body, withheld_at(self.model.sources.documents[doc_id], until))
 
     def closed(self, until: dt.date | None) -> tuple[int, int]:
         """How many documents are still closed at `until`: (dated later, kept closed by the class)."""

@@ -102,7 +102,7 @@ goes back to the tree of lines to try another branch.
             body.append(Static(text.lines([heading, *section.parts]), id=f"section-{section.id}",
                                classes="debrief-section"))
         if debrief.unlocked:
-            body.append(OptionList(*[Option(Content.assemble((r.id, "bold"), f"  {text.date(r.date)}  {r.title}"),
+            body.append(OptionList(*[Option(Content.assemble((r.id, "bold"), f"  {text.date(r.date)}  {r.described}"),
                                             id=r.id) for r in debrief.unlocked], id="unlocked-list"))
         scroll.mount_all(body)
 

@@ -8,12 +8,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.document._document import Selection
+from textual.geometry import Region
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from sim.footnotes import Shown, footnote_at
 from sim.model import Citation
-from sim.sources import find_span, read_document
+from sim.sources import find_span
 from sim.tui import text
 from sim.tui.session import Session
 
@@ -24,13 +26,25 @@ def location(doc: str, offset: int) -> tuple[int, int]:
     return row, offset - (doc.rfind("\n", 0, offset) + 1)
 
 
+def cited_span(body: str, shown: Shown, quote: str) -> tuple[int, int] | None:
+    """Where a cited passage stands in the shown text: the passage itself, or the notice of the withheld footnote
+    that holds it."""
+    span = find_span(shown.text, quote)
+    if span is not None or not shown.notices:
+        return span
+    full = find_span(body, quote)
+    return shown.notices.get(footnote_at(body, full[0])) if full is not None else None
+
+
 class ReaderScreen(Screen):
     """Documents dated on or before the current node; later ones unlock as the game advances."""
 
     HELP = """\
 **Source reader.** Left: the documents of the dossier dated on or before the current point of
 the game (later ones unlock as you advance; all of them in the debrief). Right: the selected
-document; a cited passage is highlighted and scrolled into view. Escape goes back.
+document; a cited passage is highlighted and scrolled into view. An editorial footnote that
+reports what came after this point is withheld until its date (all open in the debrief); its
+number stays in the text. Escape goes back.
 """
 
     BINDINGS = [
@@ -42,6 +56,7 @@ document; a cited passage is highlighted and scrolled into view. Escape goes bac
         super().__init__()
         self.session = session
         self.citation = citation
+        self.until = until
         self.docs = session.documents(until)
         self.closed = text.closed_documents(*session.closed(until))
 
@@ -77,21 +92,28 @@ document; a cited passage is highlighted and scrolled into view. Escape goes bac
         self.query_one("#doc-text", TextArea).focus()
 
     def show_document(self, doc_id: str) -> None:
-        path = self.session.scenario.documents[doc_id]
-        body = read_document(path)
         area = self.query_one("#doc-text", TextArea)
-        if body is None:
-            area.text = f"The document {doc_id} cannot be read ({path})."
+        texts = self.session.document_text(doc_id, self.until)
+        if texts is None:
+            area.text = f"The document {doc_id} cannot be read ({self.session.scenario.documents.get(doc_id)})."
             return
-        area.text = body
+        body, shown = texts
+        area.text = shown.text
         quote = self.citation.quote if self.citation is not None and self.citation.doc == doc_id else None
-        span = find_span(body, quote) if quote else None
+        span = cited_span(body, shown, quote) if quote else None
         if span is None:
             area.selection = Selection((0, 0), (0, 0))
             area.scroll_home(animate=False)
             return
-        area.selection = Selection(location(body, span[0]), location(body, span[1]))
-        self.call_after_refresh(area.scroll_cursor_visible, center=True, animate=False)
+        start = location(shown.text, span[0])
+        area.selection = Selection(start, location(shown.text, span[1]))
+        self.call_after_refresh(self.scroll_to, area, start)
+
+    @staticmethod
+    def scroll_to(area: TextArea, where: tuple[int, int]) -> None:
+        """Centre a place of the text in view (the reader has no cursor for the TextArea to follow)."""
+        y = area.wrapped_document.location_to_offset(where).y
+        area.scroll_to_region(Region(0, y, 1, 1), center=True, animate=False, force=True)
 
     def action_back(self) -> None:
         self.dismiss()
