@@ -1,8 +1,8 @@
 """The journal of a game in progress, written atomically after every move so play survives a crash.
 
-A journal holds the current line as a replay, every other explored line (with the player's rationales
-and forecasts on their steps), the class file the game was started with, and whether the play since
-the last saved replay is unsaved. `sim play --resume` rebuilds the game from it.
+A journal holds the current line as a replay (with the player's name), every other explored line (with
+the player's rationales and forecasts on their steps), the class file the game was started with, and
+whether the play since the last saved replay is unsaved. `sim play --resume` rebuilds the game from it.
 """
 
 from __future__ import annotations
@@ -77,20 +77,21 @@ def extra(game: Game, notes: Notes) -> dict[int, dict]:
 
 
 def snapshot(game: Game, scenario_path: Path, blind: bool = False, unsaved: bool = True,
-             notes: Notes | None = None, class_file: Path | None = None) -> Journal:
-    """The journal of a game as it stands."""
+             notes: Notes | None = None, class_file: Path | None = None, player: str | None = None) -> Journal:
+    """The journal of a game as it stands; the player's name goes into the current line's replay."""
     notes = notes or {}
-    return Journal(scenario_path=str(Path(scenario_path).resolve()), current=from_game(game, extra=extra(game, notes)),
+    current = from_game(game, player=player, extra=extra(game, notes))
+    return Journal(scenario_path=str(Path(scenario_path).resolve()), current=current,
                    lines=[_line(leaf, notes) for leaf in game.lines()], blind=blind, unsaved=unsaved,
                    class_file=str(Path(class_file).resolve()) if class_file is not None else None,
                    updated=dt.datetime.now(dt.UTC).replace(microsecond=0))
 
 
 def record(game: Game, scenario_path: Path, blind: bool = False, unsaved: bool = True,
-           notes: Notes | None = None, class_file: Path | None = None) -> Path:
+           notes: Notes | None = None, class_file: Path | None = None, player: str | None = None) -> Path:
     """Write the game's journal atomically; return where it went."""
     path = journal_path(game.scenario.id)
-    journal = snapshot(game, scenario_path, blind, unsaved, notes, class_file)
+    journal = snapshot(game, scenario_path, blind, unsaved, notes, class_file, player)
     write_atomic(path, json.dumps(journal.model_dump(mode="json", exclude_none=True), indent=1) + "\n")
     return path
 

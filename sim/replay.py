@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
@@ -20,7 +21,8 @@ from sim.yamlsource import Located, parse_yaml
 
 REPLAY_FORMAT = "sim-replay"
 REPLAY_VERSION = 1
-Name = Annotated[str, Field(max_length=200)]
+NAME_CHARS = 200
+Name = Annotated[str, Field(max_length=NAME_CHARS)]
 
 
 class _Frozen(BaseModel):
@@ -62,10 +64,19 @@ class Replay(_Frozen):
     scenario: ScenarioRef
     seed: int = Field(ge=0, le=2**63)
     perspective: Name | None = None
-    player: Annotated[str, Field(max_length=200)] | None = None
+    player: Name | None = None
     created: dt.datetime | None = None
     steps: list[ReplayStep] = Field(default_factory=list, max_length=100_000)
     final: ReplayFinal | None = None
+
+
+def clean_player(name: str | None) -> str | None:
+    """A player's name as a replay keeps it: control characters removed, surrounding whitespace stripped, at most
+    200 characters; None when nothing is left."""
+    if name is None:
+        return None
+    kept = "".join(c for c in name if unicodedata.category(c) not in ("Cc", "Zl", "Zp"))
+    return kept.strip()[:NAME_CHARS].rstrip() or None
 
 
 def _step(s: Step) -> ReplayStep:

@@ -12,13 +12,16 @@ def register(sub) -> None:
         "play", help="play a scenario in the terminal user interface",
         description="Open the TUI on SCENARIO (a file, a folder holding scenario.yaml, or an id under "
         "scenarios/). With several scenarios, or none named and several found, a picker opens first. "
-        "Every decision is journaled, so --resume continues a game after a crash.")
+        "Every decision is journaled, so --resume continues a game after a crash. --player puts your name in "
+        "the replays you save, so 'sim report' can tell you apart (in the game, n sets it too).")
     p.add_argument("scenarios", metavar="SCENARIO", nargs="*", help="scenario(s) to play (default: all found)")
     p.add_argument("--seed", type=int, help="seed for chance events (default 0)")
     p.add_argument("--perspective", help="perspective to play (default: the scenario's first)")
     p.add_argument("--blind", action="store_true", help="hide the model's projections (p shows them)")
     p.add_argument("--replay", metavar="FILE", help="step through a replay file instead of playing")
     p.add_argument("--resume", action="store_true", help="continue the last journaled game")
+    p.add_argument("--player", metavar="NAME",
+                   help="your name, kept in the replays you save (with --resume: replaces the journaled one)")
     p.add_argument("--class", dest="class_file", metavar="FILE",
                    help="class settings: they fix the scenario, seed, perspective, blind play and open documents")
     p.set_defaults(func=run)
@@ -95,6 +98,8 @@ def resume_launch(args):
             notices.append(f"The class file of this game no longer loads ({exc.diagnostics[0].message}); "
                            "resuming without its settings.")
     session, warnings = Session.resume(found, scenario, path, classroom=k)
+    if getattr(args, "player", None) is not None:
+        session.set_player(args.player)
     return Launch(session=session, resumed=True, notices=notices + warnings)
 
 
@@ -107,6 +112,7 @@ def new_launch(args):
 
     k = class_settings(args)
     seed = args.seed or 0
+    player = getattr(args, "player", None)
     paths = [k.scenario_path] if k else [resolve_scenario(a) for a in args.scenarios]
     if len(paths) > 1:
         for p in paths:
@@ -116,10 +122,11 @@ def new_launch(args):
     if not paths:
         raise _usage("no scenario found under scenarios/", hint="give a scenario file: sim play FILE")
     if len(paths) > 1:
-        return Launch(scenarios=paths, seed=seed, perspective=args.perspective, blind=args.blind)
+        return Launch(scenarios=paths, seed=seed, perspective=args.perspective, blind=args.blind, player=player)
     scenario = k.scenario if k else load_scenario(paths[0])
     _check_perspective(scenario, args.perspective)
-    session = Session(scenario, paths[0], seed=seed, perspective=args.perspective, blind=args.blind, classroom=k)
+    session = Session(scenario, paths[0], seed=seed, perspective=args.perspective, blind=args.blind, classroom=k,
+                      player=player)
     notice = None
     if journal.latest(scenario.id) is not None:
         notice = ("A journaled game of this scenario exists; your first decision replaces it. "

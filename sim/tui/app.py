@@ -22,7 +22,7 @@ from sim.tui.projections import ProjectionCache
 from sim.tui.screens.briefing import BriefingScreen
 from sim.tui.screens.chance import ChanceScreen
 from sim.tui.screens.debrief import DebriefScreen
-from sim.tui.screens.dialogs import QuitScreen, TooSmallScreen
+from sim.tui.screens.dialogs import NameScreen, QuitScreen, TooSmallScreen
 from sim.tui.screens.play import PlayScreen
 from sim.tui.session import Clock, Session, local_now
 
@@ -30,6 +30,7 @@ from sim.tui.session import Clock, Session, local_now
 # imported when first shown, to keep the cold start short.
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
+NAME_HINT = "(Press n to put your name in your replays.)"
 
 
 @dataclass
@@ -43,6 +44,7 @@ class Launch:
     seed: int = 0
     perspective: str | None = None
     blind: bool = False
+    player: str | None = None
     clock: Clock = local_now
     notices: list[str] = field(default_factory=list)
     journal_notice: str | None = None
@@ -109,7 +111,7 @@ class SimApp(App[int]):
         scenario = load_scenario(path)
         self.session = Session(scenario, path, seed=launch.seed, blind=launch.blind, clock=launch.clock,
                                perspective=launch.perspective if launch.perspective in scenario.model.perspectives
-                               else None, journaling=not self.is_web)
+                               else None, journaling=not self.is_web, player=launch.player)
         self.title = scenario.model.title
         self.switch_screen(BriefingScreen(self.session))
 
@@ -150,10 +152,15 @@ class SimApp(App[int]):
         except OSError as exc:
             self.notify(f"Could not save the replay: {exc}", severity="error", timeout=10)
             return False
-        self.notify(f"Replay saved to {path} (check it with: sim replay --verify {path})", timeout=10)
+        self.notify(f"Replay saved to {path} (check it with: sim replay --verify {path}){self.name_hint()}",
+                    timeout=10)
         if then_exit:
             self.exit(0)
         return True
+
+    def name_hint(self) -> str:
+        """What a save notification adds while the replays carry no name."""
+        return "" if self.session is None or self.session.player else f" {NAME_HINT}"
 
     def export_debrief(self, markdown: str) -> None:
         """Write the debrief as Markdown beside the replays (in a browser: download it)."""
@@ -186,7 +193,8 @@ class SimApp(App[int]):
             return
         if kind == "replay" and self.session is not None:
             self.session.mark_saved()
-        self.notify(f"Downloaded: {filename} (see your browser's downloads)", timeout=10)
+        hint = self.name_hint() if kind == "replay" else ""
+        self.notify(f"Downloaded: {filename} (see your browser's downloads){hint}", timeout=10)
         if self.exit_after_delivery and not self.deliveries:
             self.exit(0)
 
@@ -202,6 +210,20 @@ class SimApp(App[int]):
 
         if not isinstance(self.screen, HelpScreen | TooSmallScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    def action_player_name(self) -> None:
+        """Ask for the name the replays carry (the play, chance and debrief screens bind it to n)."""
+        if self.session is not None and not isinstance(self.screen, NameScreen):
+            self.push_screen(NameScreen(self.session.player), self._after_name)
+
+    def _after_name(self, name: str | None) -> None:
+        if name is None or self.session is None:
+            return
+        player = self.session.set_player(name)
+        if player:
+            self.notify(f"Your replays will carry the name {player}.", markup=False)
+        else:
+            self.notify("Your replays will carry no name.")
 
     def action_request_quit(self) -> None:
         if self.session is None or not self.session.unsaved or self.launch.replay is not None:

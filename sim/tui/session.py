@@ -1,4 +1,4 @@
-"""A game in play for the TUI: the engine's Game plus journaling, the player's rationales and forecasts,
+"""A game in play for the TUI: the engine's Game plus journaling, the player's name, rationales and forecasts,
 what a class file fixes, replay saving and read-only views.
 
 Nothing here imports Textual, so every rule the screens rely on can be tested without a terminal.
@@ -18,7 +18,7 @@ from sim.engine import Game, Position, Step
 from sim.footnotes import Shown, shown_text, withheld_at
 from sim.forecast import ChanceEvent, events_for, split_key
 from sim.model import Document
-from sim.replay import Replay, from_game, save
+from sim.replay import Replay, clean_player, from_game, save
 from sim.runtime import CompiledScenario, EvaluationError, Move
 from sim.sources import read_document
 from sim.tui.annotations import Annotation
@@ -50,8 +50,9 @@ class Session:
 
     def __init__(self, scenario: CompiledScenario, path: Path, seed: int = 0, perspective: str | None = None,
                  blind: bool = False, game: Game | None = None, clock: Clock = local_now,
-                 journaling: bool = True, classroom: ClassFile | None = None):
+                 journaling: bool = True, classroom: ClassFile | None = None, player: str | None = None):
         self.scenario = scenario
+        self.player = clean_player(player)
         self.path = Path(path)
         self.classroom = classroom
         if classroom is not None and game is None:
@@ -74,7 +75,8 @@ class Session:
         """A session rebuilt from a journal file, with warnings about anything dropped."""
         saved = journal.read_journal(journal_file)
         game, warnings = journal.restore(saved, scenario)
-        session = cls(scenario, path, game=game, blind=saved.blind, clock=clock, classroom=classroom)
+        session = cls(scenario, path, game=game, blind=saved.blind, clock=clock, classroom=classroom,
+                      player=saved.current.player)
         session.notes = {p: Annotation.from_extra(n) for p, n in journal.notes(saved, game).items()}
         session.unsaved = saved.unsaved
         return session, warnings
@@ -115,11 +117,18 @@ class Session:
         self.blind = blind
         self._journal()
 
+    def set_player(self, name: str | None) -> str | None:
+        """Put the player's name (cleaned; empty means none) in the journal and every replay saved from now on."""
+        self.player = clean_player(name)
+        self._journal()
+        return self.player
+
     def _journal(self) -> None:
         """Write the journal once the game has a move to keep (so merely looking replaces no old game)."""
         if self.journaling and self.game.root.children:
             journal.record(self.game, self.path, blind=self.blind, unsaved=self.unsaved, notes=self._notes(),
-                           class_file=self.classroom.path if self.classroom is not None else None)
+                           class_file=self.classroom.path if self.classroom is not None else None,
+                           player=self.player)
 
     def _notes(self) -> journal.Notes:
         return {p: a.extra() for p, a in self.notes.items() if not a.empty}
@@ -167,8 +176,8 @@ class Session:
         return journal.extra(self.game, self._notes())
 
     def replay(self) -> Replay:
-        """The current line as a replay, with the player's rationales and forecasts."""
-        return from_game(self.game, extra=self.extra())
+        """The current line as a replay, with the player's name, rationales and forecasts."""
+        return from_game(self.game, player=self.player, extra=self.extra())
 
     def resolve(self) -> Step:
         step = self.game.resolve()

@@ -60,6 +60,7 @@ the present state and what it would change. Enter draws the outcome with the gam
         Binding("u", "undo", "Undo"),
         Binding("o", "sources", "Sources"),
         Binding("s", "save", "Save replay"),
+        Binding("n", "app.player_name", "Your name", show=False),
     ]
 
     def __init__(self, session: Session):

@@ -3,6 +3,8 @@ luck, forecasts, what actually happened and the documents now unlocked."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -42,6 +44,7 @@ goes back to the tree of lines to try another branch.
     BINDINGS = [
         Binding("e", "export", "Export"),
         Binding("s", "save", "Save replay"),
+        Binding("n", "app.player_name", "Your name", show=False),
         Binding("o", "sources", "Sources"),
         Binding("u", "undo", "Undo"),
         Binding("b", "branch", "Branch"),
@@ -124,7 +127,7 @@ goes back to the tree of lines to try another branch.
             return
         from sim.debrief import render_markdown
 
-        self.app.export_debrief(render_markdown(self.debrief))
+        self.app.export_debrief(render_markdown(replace(self.debrief, player=self.session.player)))
 
     def action_undo(self) -> None:
         self.session.undo()

@@ -1,4 +1,4 @@
-"""Small modal screens: the quit confirmation and the too-small-terminal message."""
+"""Small modal screens: the quit confirmation, the player's name and the too-small-terminal message."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
+
+from sim.replay import NAME_CHARS
 
 
 class QuitScreen(ModalScreen[str | None]):
@@ -35,6 +37,41 @@ class QuitScreen(ModalScreen[str | None]):
 
     def action_choose(self, choice: str | None) -> None:
         self.dismiss(choice)
+
+
+class NameScreen(ModalScreen[str | None]):
+    """Asks for the name the replays carry; dismisses with what was typed (Enter) or None (Escape)."""
+
+    HELP = """\
+**Your name.** It goes into every replay you save from now on, so that your instructor's
+`sim report` names you instead of showing a file name. Leave it empty to save replays without
+a name.
+"""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, name: str | None):
+        super().__init__()
+        self.current = name
+
+    def compose(self):
+        with Vertical(id="dialog"):
+            yield Static(Content.assemble(
+                ("Your name", "bold $accent"), "\n\n",
+                "The replays you save carry it, so a class report can tell you apart.\n"))
+            yield Input(self.current or "", placeholder="your name", id="player-name", max_length=NAME_CHARS)
+            yield Static(Content.assemble("\n", ("Enter", "bold"), " keep   ", ("Escape", "bold"), " cancel"))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#player-name", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class TooSmallScreen(ModalScreen[None]):

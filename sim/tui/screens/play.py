@@ -40,6 +40,8 @@ the passages of the sources it rests on. PageUp and PageDown scroll it.
 and, for the chance events it leads to, your probability forecast. Both are optional; they are
 kept with your decision, saved in the replay, and scored in the debrief.
 
+`n` sets your name: the replays you save carry it, so a class report can tell you apart.
+
 On the right: **State** (every variable with its history as a sparkline), **Lines** (the tree
 of explored lines; Enter jumps to a position, and choosing differently there starts a branch)
 and **Log** (every change, naming its cause).
@@ -52,6 +54,7 @@ and **Log** (every change, naming its cause).
         Binding("p", "toggle_projections", "Projections"),
         Binding("v", "next_perspective", "Perspective"),
         Binding("c", "next_policy", "Policy", show=False),
+        Binding("n", "app.player_name", "Your name", show=False),
         Binding("s", "save", "Save replay"),
         Binding("o", "sources", "Sources"),
         Binding("pagedown", "scroll_details(1)", "Scroll details down", show=False, priority=True),
