@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import functools
 from pathlib import Path
 
 import pytest
+from pilot import pilot_test, settle
 
 from sim import journal
 from sim.cli import main
@@ -41,24 +40,12 @@ def mini():
     return load_scenario(MINI)
 
 
-def pilot_test(fn):
-    """Run an async pilot test in its own event loop (no async plugin needed)."""
-
-    @functools.wraps(fn)
-    def run(*args, **kwargs):
-        asyncio.run(fn(*args, **kwargs))
-
-    return run
 
 
 def new_app(mini, **kwargs) -> SimApp:
     return SimApp(Launch(session=Session(mini, MINI, clock=lambda: CLOCK, **kwargs)))
 
 
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def option_prompts(app) -> list[str]:

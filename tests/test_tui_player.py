@@ -3,13 +3,12 @@ and used by `sim report` to tell students apart."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import functools
 import json
 from pathlib import Path
 
 import pytest
+from pilot import pilot_test, settle
 
 from sim import journal
 from sim.cli import build_parser, main
@@ -41,18 +40,8 @@ def mini():
     return load_scenario(MINI)
 
 
-def pilot_test(fn):
-    @functools.wraps(fn)
-    def run(*args, **kwargs):
-        asyncio.run(fn(*args, **kwargs))
-
-    return run
 
 
-async def settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def notices(app) -> list[str]:

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from pilot import settle
 
 from sim import journal
 from sim.loader import load_scenario
@@ -33,19 +34,15 @@ def app() -> SimApp:
     return SimApp(Launch(session=session))
 
 
-async def settled(pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("screen", list(KEYS))
 def test_screen_snapshot(snap_compare, screen, size):
     async def run_before(pilot):
-        await settled(pilot)
+        await settle(pilot)
         for key in KEYS[screen]:
             await pilot.press(key)
-            await settled(pilot)
+            await settle(pilot)
 
     assert snap_compare(app(), terminal_size=size, run_before=run_before)

@@ -3,13 +3,12 @@ and downloads under `sim serve`."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import functools
 from argparse import Namespace
 from pathlib import Path
 
 import pytest
+from pilot import pilot_test, settle
 
 from conftest import example_text
 from sim import journal
@@ -73,18 +72,8 @@ def play_args(**kwargs) -> Namespace:
     return Namespace(**{**base, **kwargs})
 
 
-def pilot_test(fn):
-    @functools.wraps(fn)
-    def run(*args, **kwargs):
-        asyncio.run(fn(*args, **kwargs))
-
-    return run
 
 
-async def settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def body(widget) -> str:
