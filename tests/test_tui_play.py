@@ -40,12 +40,8 @@ def mini():
     return load_scenario(MINI)
 
 
-
-
 def new_app(mini, **kwargs) -> SimApp:
     return SimApp(Launch(session=Session(mini, MINI, clock=lambda: CLOCK, **kwargs)))
-
-
 
 
 def option_prompts(app) -> list[str]:

@@ -40,10 +40,6 @@ def mini():
     return load_scenario(MINI)
 
 
-
-
-
-
 def notices(app) -> list[str]:
     return [n.message for n in app._notifications]
 

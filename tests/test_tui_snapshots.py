@@ -34,8 +34,6 @@ def app() -> SimApp:
     return SimApp(Launch(session=session))
 
 
-
-
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("screen", list(KEYS))
 def test_screen_snapshot(snap_compare, screen, size):

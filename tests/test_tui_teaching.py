@@ -72,10 +72,6 @@ def play_args(**kwargs) -> Namespace:
     return Namespace(**{**base, **kwargs})
 
 
-
-
-
-
 def body(widget) -> str:
     return str(widget.render())
 
