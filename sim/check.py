@@ -10,7 +10,7 @@ from sim.compiler import iter_citations
 from sim.diagnostics import Diagnostic, attach_source
 from sim.footnotes import footnotes
 from sim.runtime import CompiledScenario, EvaluationError
-from sim.sources import quote_found, read_document
+from sim.sources import find_spans, opening, quote_found, read_document
 
 MAX_STATES = 2_000_000
 TOLERANCE = 1e-9
@@ -234,6 +234,20 @@ def check_withheld_footnotes(sc: CompiledScenario, result: CheckResult) -> None:
                      key=True)
 
 
+def check_withheld_passages(sc: CompiledScenario, result: CheckResult) -> None:
+    """Every withheld passage is in its document (unreadable documents are C108's)."""
+    for doc_id, doc in sc.model.sources.documents.items():
+        path = sc.documents.get(doc_id)
+        text = read_document(path) if path is not None and doc.withheld_passages else None
+        if text is None:
+            continue
+        for k, passage in enumerate(doc.withheld_passages):
+            if not find_spans(text, passage.quote):
+                _add(sc, result, "C115", f"withheld passage {opening(passage.quote)} not found in '{doc_id}'",
+                     ("sources", "documents", doc_id, "withheld_passages", k, "quote"),
+                     "quote the passage verbatim (whitespace is ignored); copy it from the document")
+
+
 def check_usage(sc: CompiledScenario, result: CheckResult) -> None:
     """Declared things that nothing uses, and options or outcomes without a citation."""
     for name in sc.model.variables:
@@ -272,6 +286,7 @@ def check_scenario(sc: CompiledScenario, max_states: int = MAX_STATES) -> CheckR
     result = explorer.result
     check_citations(sc, result)
     check_withheld_footnotes(sc, result)
+    check_withheld_passages(sc, result)
     check_usage(sc, result)
     result.findings = attach_source(sorted(result.findings, key=lambda d: (d.line, d.col, d.code)), sc.text)
     return result

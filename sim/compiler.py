@@ -27,7 +27,7 @@ from sim.model import (
     Scenario,
 )
 from sim.runtime import CompiledScenario, Guard, Move, Node, build_state_model, content_hash
-from sim.sources import resolve_documents
+from sim.sources import opening, resolve_documents
 from sim.yamlsource import Located
 
 RESERVED = {"true", "false", "and", "or", "not", "if", "else", "in", "min", "max", "clamp", "abs", "round", "s"}
@@ -191,6 +191,13 @@ class Compiler:
                                ("sources", "documents", doc_id, "withheld_footnotes", number, "until"),
                                "a footnote opens on or after its document's date; remove the entry if nothing "
                                "in it came later")
+            for k, passage in enumerate(doc.withheld_passages):
+                if passage.until < doc.date:
+                    self.error("D003", f"passage {k + 1} of '{doc_id}' ({opening(passage.quote)}) is withheld until "
+                               f"{passage.until}, before the document's own date {doc.date}",
+                               ("sources", "documents", doc_id, "withheld_passages", k, "until"),
+                               "a passage opens on or after its document's date; remove the entry if nothing in "
+                               "it came later")
 
     def _check_citations_refs(self, sc: Scenario) -> None:
         for path, citation in iter_citations(sc):

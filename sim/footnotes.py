@@ -1,4 +1,5 @@
-"""Editorial footnotes of a source document, and withholding those that report what came later.
+"""Editorial footnotes of a source document, and withholding the footnotes and passages that report what came
+later.
 
 A seed document ends with a line of dashes, the heading "Footnotes" and one paragraph per note,
 each starting with its number in brackets: `[4] Ball approved all four recommendations.`
@@ -8,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sim.model import Document
+from sim.sources import find_spans
 
 _SECTION = re.compile(r"^-{3,}[ \t]*\r?\n(?:[ \t]*\r?\n)*Footnotes[ \t]*$", re.MULTILINE)
 _NOTE = re.compile(r"^\[([0-9]{1,4})\][ \t]", re.MULTILINE)
@@ -26,11 +29,29 @@ class Footnote:
 
 
 @dataclass(frozen=True)
+class Hidden:
+    """A withheld part of a document: its span in the full text, and the span of the notice shown in its place."""
+
+    start: int
+    end: int
+    notice: tuple[int, int]
+
+
+@dataclass(frozen=True)
 class Shown:
-    """A document as the reader shows it: the text, and where each withheld footnote's notice stands in it."""
+    """A document as the reader shows it: the text, where each withheld footnote's notice stands in it, and every
+    withheld part with its notice."""
 
     text: str
     notices: dict[int, tuple[int, int]]
+    hidden: tuple[Hidden, ...] = ()
+
+    def notice_over(self, start: int, end: int) -> tuple[int, int] | None:
+        """The notice of the first withheld part that a span of the full text reaches into, if any."""
+        for part in self.hidden:
+            if start < part.end and part.start < end:
+                return part.notice
+        return None
 
 
 def footnotes(text: str) -> list[Footnote]:
@@ -55,37 +76,67 @@ def withheld_at(document: Document, on: dt.date | None) -> dict[int, dt.date]:
     return {int(n): w.until for n, w in document.withheld_footnotes.items() if on < w.until}
 
 
-def notice(number: int, until: dt.date) -> str:
-    """What the reader shows in place of a withheld footnote."""
-    return (f"(Footnote {number} is withheld until {until.day} {until:%B %Y}: it reports what came after this point "
+def passages_withheld_at(document: Document, on: dt.date | None) -> list[tuple[str, dt.date]]:
+    """The passages of a document still withheld on a date, each quoted with the date it opens (none when `on` is
+    None)."""
+    if on is None:
+        return []
+    return [(p.quote, p.until) for p in document.withheld_passages if on < p.until]
+
+
+def notice(subject: str, until: dt.date) -> str:
+    """What the reader shows in place of a withheld part ("Footnote 4", "A passage")."""
+    return (f"({subject} is withheld until {until.day} {until:%B %Y}: it reports what came after this point "
             "of the game. It opens on that date, and when the game ends.)")
 
 
-def shown_text(text: str, withheld: dict[int, dt.date]) -> Shown:
-    """The text with each withheld footnote replaced by a notice; the markers in the body stay."""
-    if not withheld:
+@dataclass(frozen=True)
+class _Part:
+    """A withheld footnote or passage: its span in the full text, how its notice names it, and when it opens."""
+
+    start: int
+    end: int
+    subject: str
+    until: dt.date
+    number: int | None = None
+
+
+def _parts(text: str, withheld: dict[int, dt.date], passages: Sequence[tuple[str, dt.date]]) -> list[_Part]:
+    """The withheld parts of a text, by where they start (the longest first)."""
+    parts = [_Part(n.start, n.end, f"Footnote {n.number}", withheld[n.number], n.number)
+             for n in footnotes(text) if n.number in withheld] if withheld else []
+    parts += [_Part(start, end, "A passage", until)
+              for quote, until in passages for start, end in find_spans(text, quote)]
+    return sorted(parts, key=lambda p: (p.start, -p.end))
+
+
+def shown_text(text: str, withheld: dict[int, dt.date], passages: Sequence[tuple[str, dt.date]] = ()) -> Shown:
+    """The text with each withheld footnote and passage replaced by a notice; the footnote markers in the body
+    stay. Overlapping parts give way to one notice, of the first, until the latest of their dates."""
+    groups: list[list[_Part]] = []
+    for part in _parts(text, withheld, passages):
+        if groups and part.start < max(p.end for p in groups[-1]):
+            groups[-1].append(part)
+        else:
+            groups.append([part])
+    if not groups:
         return Shown(text, {})
-    parts: list[str] = []
+    out: list[str] = []
     notices: dict[int, tuple[int, int]] = {}
-    at = 0
-    length = 0
-    for note in footnotes(text):
-        if note.number not in withheld:
-            continue
-        parts.append(text[at:note.start])
-        length += note.start - at
-        line = notice(note.number, withheld[note.number])
-        notices.setdefault(note.number, (length, length + len(line)))
-        parts.append(line)
+    hidden: list[Hidden] = []
+    at = length = 0
+    for group in groups:
+        start, end = group[0].start, max(p.end for p in group)
+        out.append(text[at:start])
+        length += start - at
+        line = notice(group[0].subject, max(p.until for p in group))
+        span = (length, length + len(line))
+        hidden.append(Hidden(start, end, span))
+        for part in group:
+            if part.number is not None:
+                notices.setdefault(part.number, span)
+        out.append(line)
         length += len(line)
-        at = note.end
-    parts.append(text[at:])
-    return Shown("".join(parts), notices)
-
-
-def footnote_at(text: str, offset: int) -> int | None:
-    """The number of the footnote whose text holds a character offset, if any."""
-    for note in footnotes(text):
-        if note.start <= offset < note.end:
-            return note.number
-    return None
+        at = end
+    out.append(text[at:])
+    return Shown("".join(out), notices, tuple(hidden))

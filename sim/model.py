@@ -59,6 +59,34 @@ class WithheldFootnote(_Strict):
         return value
 
 
+class WithheldPassage(_Strict):
+    """A passage of a document's text that reports what came after it: the reader shows it from `until` on."""
+
+    quote: Annotated[str, Field(min_length=3, max_length=4000)] = Field(
+        description="Verbatim text of the passage (whitespace-insensitive); every occurrence is withheld."
+    )
+    until: dt.date = Field(description="First date at which the passage is shown; before it the reader says only "
+                           "that a passage is withheld and until when. Every passage is shown once the game is over.")
+    reason: Annotated[str, Field(min_length=1, max_length=2000)] = Field(
+        description="What the passage reports that was not yet known. For reviewers: the player never sees it "
+        "while the passage is withheld."
+    )
+
+    @field_validator("quote")
+    @classmethod
+    def _quote_said(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("quote the withheld passage verbatim")
+        return value
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_said(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("say why the passage is withheld: what it reports that was not yet known")
+        return value
+
+
 class Document(_Strict):
     """One primary source, a text file under the sources root."""
 
@@ -69,6 +97,10 @@ class Document(_Strict):
         default_factory=dict, max_length=200,
         description="Footnote number -> when that editorial footnote becomes readable, and why it is withheld "
         "before then (it reports what came later).",
+    )
+    withheld_passages: list[WithheldPassage] = Field(
+        default_factory=list, max_length=50,
+        description="Passages of the text that report what came later, each withheld until its date.",
     )
 
 

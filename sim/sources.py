@@ -81,11 +81,23 @@ def quote_found(path: Path, quote: str) -> bool | None:
     return fold(quote) in text
 
 
-def find_span(text: str, quote: str) -> tuple[int, int] | None:
-    """Character span of a quote in a document's original text, matching whitespace loosely."""
+def opening(quote: str, width: int = 40) -> str:
+    """The opening words of a quote, in quotation marks, to name it in a message."""
+    text = fold(quote)
+    return f'"{text}"' if len(text) <= width else f'"{text[:width].rstrip()}..."'
+
+
+def find_spans(text: str, quote: str) -> list[tuple[int, int]]:
+    """Character spans of every occurrence of a quote in a document's original text, matching whitespace
+    loosely."""
     words = fold(quote).split(" ")
     if not words or not words[0]:
-        return None
+        return []
     pattern = r"\s+".join(re.escape(w) for w in words)
-    m = re.search(pattern, text)
-    return (m.start(), m.end()) if m else None
+    return [(m.start(), m.end()) for m in re.finditer(pattern, text)]
+
+
+def find_span(text: str, quote: str) -> tuple[int, int] | None:
+    """Character span of the first occurrence of a quote in a document's original text."""
+    spans = find_spans(text, quote)
+    return spans[0] if spans else None

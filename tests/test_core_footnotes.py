@@ -16,7 +16,7 @@ from conftest import ROOT, SEEDS, example_text
 from sim.check import check_scenario
 from sim.debrief import build_debrief, render_markdown
 from sim.diagnostics import SimError
-from sim.footnotes import footnote_at, footnotes, shown_text, withheld_at
+from sim.footnotes import footnotes, shown_text, withheld_at
 from sim.loader import load_scenario, parse_scenario
 from sim.model import Document
 
@@ -57,9 +57,12 @@ def test_a_footnote_opens_on_its_date_and_when_the_game_is_over():
     assert withheld_at(doc, None) == {}
 
 
-def test_the_offset_of_a_quote_names_its_footnote():
-    assert footnote_at(D427, D427.index("Telegram 313")) == 6
-    assert footnote_at(D427, D427.index("Our policy determination")) is None
+def test_a_quote_in_a_withheld_footnote_is_placed_at_its_notice():
+    shown = shown_text(D427, {4: dt.date(1962, 10, 4), 6: dt.date(1962, 10, 24)})
+    at = D427.index("Telegram 313")
+    assert shown.notice_over(at, at + 12) == shown.notices[6]
+    at = D427.index("Our policy determination")
+    assert shown.notice_over(at, at + 10) is None
 
 
 def test_peru_withholds_what_its_footnotes_report_of_later_decisions():
@@ -121,8 +124,8 @@ def test_any_text_can_be_shown_with_footnotes_withheld(text, withheld):
     if not shown.notices:
         assert shown.text == text
     for note in footnotes(text):
-        if note.end > note.start:
-            assert footnote_at(text, note.start) == note.number
+        if note.end > note.start and note.number in withheld:
+            assert shown.notice_over(note.start, note.end) == shown.notices[note.number]
 
 
 numbers = st.sampled_from(["1", "3", "9", "0", "03", "x", "10000"]) | st.text(max_size=3)

@@ -1,4 +1,5 @@
-"""The source reader on Peru withholds the footnotes that give away a decision, and opens them once the game is over."""
+"""The source reader on Peru withholds the footnotes and passages that give away a decision, and opens them once the
+game is over."""
 
 from __future__ import annotations
 
@@ -84,6 +85,24 @@ async def test_once_the_game_is_over_every_footnote_is_open(peru):
     assert HANDWRITTEN in text and "is withheld" not in text
     text, *_ = await reader_text(session, "d431")
     assert "Fernando Belaúnde Terry was elected President on June 9" in text
+
+
+RESUMPTION = ("On August 17 the Department of State issued a press release announcing the resumption of U.S. "
+              "diplomatic relations with Peru.")
+
+
+@pilot_test
+async def test_at_the_august_17_decision_the_resumption_is_withheld_and_the_first_paragraph_is_not(peru):
+    session = historical_session(peru, "resumption")
+    resume = session.game.node.move("resume").model.citations[0]
+    text, selected, _ = await reader_text(session, "d426", resume)
+    assert "announcing the resumption" not in text
+    assert "(A passage is withheld until 18 August 1962: it reports what came after this point of the game." in text
+    assert selected == resume.quote
+    _, selected, _ = await reader_text(session, "d426", Citation(doc="d426", quote=RESUMPTION))
+    assert selected.startswith("(A passage is withheld until 18 August 1962")
+    text, *_ = await reader_text(historical_session(peru, None), "d426")
+    assert RESUMPTION in text and "is withheld" not in text
 
 
 def test_the_session_shows_a_document_as_the_reader_does(peru):

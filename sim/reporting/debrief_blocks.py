@@ -15,6 +15,7 @@ from sim.reporting.blocks import (
     Table,
     histogram,
 )
+from sim.reporting.history import partly_withheld
 from sim.reporting.text import date, number, odds, plural, quotes, signed
 
 if TYPE_CHECKING:
@@ -175,8 +176,8 @@ def _unlocked(d: Debrief) -> list[Block]:
     out: list[Block] = [Heading(2, "Documents now unlocked")]
     if not d.unlocked:
         return out + [Para("Every document was open to you during the game.")]
-    partly = " (where footnotes are named, only those, which report what came later)" \
-        if any(r.footnotes for r in d.unlocked) else ""
+    kinds = partly_withheld(d.unlocked)
+    partly = f" (where {kinds} are named, only those, which report what came later)" if kinds else ""
     out.append(Para(f"Dated after your game's last point, these were closed to you while you played{partly}:"))
     out.append(Table(["date", "document", "title"], [[date(r.date), r.id, r.described] for r in d.unlocked]))
     return out

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.diagnostics import SimError
-from sim.footnotes import withheld_at
+from sim.footnotes import passages_withheld_at, withheld_at
 from sim.model import Citation
 from sim.replay import load_replay
 from sim.reporting.played import Played, PlayedStep, played
@@ -28,20 +28,32 @@ class Source:
 
 @dataclass(frozen=True)
 class DocumentRef:
-    """A document closed during play; `footnotes`: if only some of its footnotes were, which."""
+    """A document closed during play; if only parts of it were, which footnotes and how many passages."""
 
     id: str
     title: str
     date: dt.date
     footnotes: tuple[int, ...] = ()
+    passages: int = 0
 
     @property
     def described(self) -> str:
-        """The title, saying which footnotes were withheld when the document itself was open."""
-        if not self.footnotes:
-            return self.title
-        numbers = ", ".join(map(str, self.footnotes))
-        return f"{self.title} (footnote{'s' if len(self.footnotes) > 1 else ''} {numbers} withheld)"
+        """The title, saying which footnotes and how many passages were withheld when the document itself was
+        open."""
+        parts = []
+        if self.footnotes:
+            numbers = ", ".join(map(str, self.footnotes))
+            parts.append(f"footnote{'s' if len(self.footnotes) > 1 else ''} {numbers}")
+        if self.passages:
+            parts.append("a passage" if self.passages == 1 else f"{self.passages} passages")
+        return f"{self.title} ({' and '.join(parts)} withheld)" if parts else self.title
+
+
+def partly_withheld(refs: list[DocumentRef]) -> str:
+    """What the unlocked documents name as withheld in part: "footnotes", "passages", both, or ""."""
+    kinds = [kind for kind, named in (("footnotes", any(r.footnotes for r in refs)),
+                                      ("passages", any(r.passages for r in refs))) if named]
+    return " or ".join(kinds)
 
 
 @dataclass(frozen=True)
@@ -149,13 +161,15 @@ def history(sc: CompiledScenario, reference: Played | None, warnings: list[str])
 
 
 def unlocked(sc: CompiledScenario, last: dt.date, hidden: set[str] | None = None) -> list[DocumentRef]:
-    """Documents dated after the game's last node (and any a class kept hidden), and those with footnotes still
-    withheld at it, by date."""
+    """Documents dated after the game's last node (and any a class kept hidden), and those with footnotes or
+    passages still withheld at it, by date."""
     hidden = hidden or set()
     out = []
     for d, doc in sc.model.sources.documents.items():
         if doc.date > last or d in hidden:
             out.append(DocumentRef(d, doc.title or d, doc.date))
-        elif notes := withheld_at(doc, last):
-            out.append(DocumentRef(d, doc.title or d, doc.date, tuple(sorted(notes))))
+            continue
+        notes, passages = withheld_at(doc, last), passages_withheld_at(doc, last)
+        if notes or passages:
+            out.append(DocumentRef(d, doc.title or d, doc.date, tuple(sorted(notes)), len(passages)))
     return sorted(out, key=lambda r: (r.date, r.id))

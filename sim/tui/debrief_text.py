@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from textual.content import Content
 
-from sim.reporting.history import Ending, Source
+from sim.reporting.history import Ending, Source, partly_withheld
 from sim.tui import text
 
 if TYPE_CHECKING:
@@ -231,7 +231,8 @@ def _history(d: Debrief) -> list[Content | str]:
 def _unlocked(d: Debrief) -> list[Content | str]:
     if not d.unlocked:
         return [Content.styled("Every document was open to you during the game; o opens the sources.", "italic")]
-    partly = " (where footnotes are named, only those)" if any(r.footnotes for r in d.unlocked) else ""
+    kinds = partly_withheld(d.unlocked)
+    partly = f" (where {kinds} are named, only those)" if kinds else ""
     return [f"{len(d.unlocked)} document(s) were closed to you while you played{partly}. "
             "Enter on one opens it in the source reader:"]
 

@@ -15,7 +15,7 @@ from sim import journal
 from sim.atomic import write_atomic
 from sim.classfile import ClassFile
 from sim.engine import Game, Position, Step
-from sim.footnotes import Shown, shown_text, withheld_at
+from sim.footnotes import Shown, passages_withheld_at, shown_text, withheld_at
 from sim.forecast import ChanceEvent, events_for, split_key
 from sim.model import Document
 from sim.replay import Replay, clean_player, from_game, save
@@ -275,13 +275,14 @@ class Session:
         return sorted(rows, key=lambda r: r[1].date)
 
     def document_text(self, doc_id: str, until: dt.date | None = None) -> tuple[str, Shown] | None:
-        """A document's full text and the text the reader shows at `until`, its footnotes that report what came
-        later withheld (all of them shown when None); None if it cannot be read."""
+        """A document's full text and the text the reader shows at `until`, its footnotes and passages that report
+        what came later withheld (all of them shown when None); None if it cannot be read."""
         path = self.scenario.documents.get(doc_id)
         body = read_document(path) if path is not None else None
         if body is None:
             return None
-        return body, shown_text(body, withheld_at(self.model.sources.documents[doc_id], until))
+        doc = self.model.sources.documents[doc_id]
+        return body, shown_text(body, withheld_at(doc, until), passages_withheld_at(doc, until))
 
     def closed(self, until: dt.date | None) -> tuple[int, int]:
         """How many documents are still closed at `until`: (dated later, kept closed by the class)."""

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from sim.footnotes import Shown, footnote_at
+from sim.footnotes import Shown
 from sim.model import Citation
 from sim.sources import find_span
 from sim.tui import text
@@ -28,12 +28,12 @@ def location(doc: str, offset: int) -> tuple[int, int]:
 
 def cited_span(body: str, shown: Shown, quote: str) -> tuple[int, int] | None:
     """Where a cited passage stands in the shown text: the passage itself, or the notice of the withheld footnote
-    that holds it."""
+    or passage it reaches into."""
     span = find_span(shown.text, quote)
-    if span is not None or not shown.notices:
+    if span is not None or not shown.hidden:
         return span
     full = find_span(body, quote)
-    return shown.notices.get(footnote_at(body, full[0])) if full is not None else None
+    return shown.notice_over(*full) if full is not None else None
 
 
 class ReaderScreen(Screen):
@@ -44,7 +44,7 @@ class ReaderScreen(Screen):
 the game (later ones unlock as you advance; all of them in the debrief). Right: the selected
 document; a cited passage is highlighted and scrolled into view. An editorial footnote that
 reports what came after this point is withheld until its date (all open in the debrief); its
-number stays in the text. Escape goes back.
+number stays in the text. So is a passage of the text that reports it. Escape goes back.
 """
 
     BINDINGS = [
