@@ -217,34 +217,28 @@ def check_citations(sc: CompiledScenario, result: CheckResult) -> None:
                  "quotes must be verbatim (whitespace is ignored); copy them from the document")
 
 
-def check_withheld_footnotes(sc: CompiledScenario, result: CheckResult) -> None:
-    """Every withheld footnote is one its document has (unreadable documents are C108's)."""
+def check_withheld(sc: CompiledScenario, result: CheckResult) -> None:
+    """Every withheld footnote is one its document has, and every withheld passage is in its document
+    (unreadable documents are C108's)."""
     for doc_id, doc in sc.model.sources.documents.items():
         path = sc.documents.get(doc_id)
-        text = read_document(path) if path is not None and doc.withheld_footnotes else None
+        wanted = doc.withheld_footnotes or doc.withheld_passages
+        text = read_document(path) if path is not None and wanted else None
         if text is None:
             continue
+        where = ("sources", "documents", doc_id)
         numbers = sorted({note.number for note in footnotes(text)})
         for number in doc.withheld_footnotes:
             if int(number) not in numbers:
                 have = ", ".join(map(str, numbers)) or "none"
                 _add(sc, result, "C114", f"'{doc_id}' has no footnote {number} (its footnotes: {have})",
-                     ("sources", "documents", doc_id, "withheld_footnotes", number),
+                     where + ("withheld_footnotes", number),
                      "footnotes are the '[N] ' paragraphs after the line of dashes and the heading 'Footnotes'",
                      key=True)
-
-
-def check_withheld_passages(sc: CompiledScenario, result: CheckResult) -> None:
-    """Every withheld passage is in its document (unreadable documents are C108's)."""
-    for doc_id, doc in sc.model.sources.documents.items():
-        path = sc.documents.get(doc_id)
-        text = read_document(path) if path is not None and doc.withheld_passages else None
-        if text is None:
-            continue
         for k, passage in enumerate(doc.withheld_passages):
             if not find_spans(text, passage.quote):
                 _add(sc, result, "C115", f"withheld passage {opening(passage.quote)} not found in '{doc_id}'",
-                     ("sources", "documents", doc_id, "withheld_passages", k, "quote"),
+                     where + ("withheld_passages", k, "quote"),
                      "quote the passage verbatim (whitespace is ignored); copy it from the document")
 
 
@@ -285,8 +279,7 @@ def check_scenario(sc: CompiledScenario, max_states: int = MAX_STATES) -> CheckR
         explorer.unreachable()
     result = explorer.result
     check_citations(sc, result)
-    check_withheld_footnotes(sc, result)
-    check_withheld_passages(sc, result)
+    check_withheld(sc, result)
     check_usage(sc, result)
     result.findings = attach_source(sorted(result.findings, key=lambda d: (d.line, d.col, d.code)), sc.text)
     return result

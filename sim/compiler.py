@@ -111,7 +111,7 @@ class Compiler:
             self.error("R001", f"start node '{sc.start}' is not defined under 'nodes'", ("start",),
                        _suggest(sc.start, index))
         documents = resolve_documents(sc, self.path, self)
-        self._check_withheld_footnotes(sc)
+        self._check_withheld_dates(sc)
         self._check_citations_refs(sc)
         nodes = [self._node(nid, node, index) for nid, node in sc.nodes.items()]
         objectives = []
@@ -182,22 +182,19 @@ class Compiler:
                     self.error("V004", f"parameter '{name}': range [{lo}, {hi}] must be ordered and contain its value {p.value}",
                                ("parameters", name, "range"))
 
-    def _check_withheld_footnotes(self, sc: Scenario) -> None:
+    def _check_withheld_dates(self, sc: Scenario) -> None:
+        """A withheld footnote or passage opens on or after its document's own date (D003)."""
         for doc_id, doc in sc.sources.documents.items():
-            for number, withheld in doc.withheld_footnotes.items():
-                if withheld.until < doc.date:
-                    self.error("D003", f"footnote {number} of '{doc_id}' is withheld until {withheld.until}, "
-                               f"before the document's own date {doc.date}",
-                               ("sources", "documents", doc_id, "withheld_footnotes", number, "until"),
-                               "a footnote opens on or after its document's date; remove the entry if nothing "
+            parts = [("footnote", f"footnote {n} of '{doc_id}'", ("withheld_footnotes", n), w.until)
+                     for n, w in doc.withheld_footnotes.items()]
+            parts += [("passage", f"passage {k + 1} of '{doc_id}' ({opening(p.quote)})", ("withheld_passages", k),
+                       p.until) for k, p in enumerate(doc.withheld_passages)]
+            for kind, what, key, until in parts:
+                if until < doc.date:
+                    self.error("D003", f"{what} is withheld until {until}, before the document's own date {doc.date}",
+                               ("sources", "documents", doc_id, *key, "until"),
+                               f"a {kind} opens on or after its document's date; remove the entry if nothing "
                                "in it came later")
-            for k, passage in enumerate(doc.withheld_passages):
-                if passage.until < doc.date:
-                    self.error("D003", f"passage {k + 1} of '{doc_id}' ({opening(passage.quote)}) is withheld until "
-                               f"{passage.until}, before the document's own date {doc.date}",
-                               ("sources", "documents", doc_id, "withheld_passages", k, "until"),
-                               "a passage opens on or after its document's date; remove the entry if nothing in "
-                               "it came later")
 
     def _check_citations_refs(self, sc: Scenario) -> None:
         for path, citation in iter_citations(sc):
