@@ -38,3 +38,21 @@ def write_variant(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture(scope="module")
+def mini():
+    """The example scenario, loaded once per test module."""
+    from sim.loader import load_scenario
+
+    return load_scenario(EXAMPLE)
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """A fresh folder for journals ($SIM_DATA_DIR), and the test's folder as the working one (replays)."""
+    from sim.journal import DATA_DIR_ENV
+
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "data"

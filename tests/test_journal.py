@@ -9,20 +9,8 @@ import pytest
 from sim import journal
 from sim.diagnostics import SimError
 from sim.engine import Game
-from sim.loader import load_scenario
 
 MINI = Path(__file__).resolve().parent.parent / "docs" / "examples" / "mini.yaml"
-
-
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv(journal.DATA_DIR_ENV, str(tmp_path / "data"))
-    return tmp_path / "data"
-
-
-@pytest.fixture(scope="module")
-def mini():
-    return load_scenario(MINI)
 
 
 def test_data_dir_follows_the_environment(data_dir):

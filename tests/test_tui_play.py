@@ -10,7 +10,6 @@ from pilot import pilot_test, settle
 
 from sim import journal
 from sim.cli import main
-from sim.loader import load_scenario
 from sim.replay import load_replay, run_replay
 from sim.tui.app import Launch, SimApp
 from sim.tui.screens.briefing import BriefingScreen
@@ -28,16 +27,7 @@ MINI = Path(__file__).resolve().parent.parent / "docs" / "examples" / "mini.yaml
 CLOCK = dt.datetime(1962, 7, 27, 9, 30)
 
 
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv(journal.DATA_DIR_ENV, str(tmp_path / "data"))
-    monkeypatch.chdir(tmp_path)
-    return tmp_path / "data"
-
-
-@pytest.fixture(scope="module")
-def mini():
-    return load_scenario(MINI)
+pytestmark = pytest.mark.usefixtures("data_dir")
 
 
 def new_app(mini, **kwargs) -> SimApp:

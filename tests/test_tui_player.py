@@ -14,7 +14,6 @@ from sim import journal
 from sim.cli import build_parser, main
 from sim.commands.play import new_launch, resume_launch
 from sim.commands.serve import play_arguments
-from sim.loader import load_scenario
 from sim.replay import NAME_CHARS, clean_player, load_replay, save
 from sim.report import build_report, collect_files
 from sim.tui.annotations import Annotation
@@ -28,16 +27,7 @@ MINI = Path(__file__).resolve().parent.parent / "docs" / "examples" / "mini.yaml
 CLOCK = dt.datetime(1962, 7, 27, 9, 30)
 
 
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv(journal.DATA_DIR_ENV, str(tmp_path / "data"))
-    monkeypatch.chdir(tmp_path)
-    return tmp_path / "data"
-
-
-@pytest.fixture(scope="module")
-def mini():
-    return load_scenario(MINI)
+pytestmark = pytest.mark.usefixtures("data_dir")
 
 
 def notices(app) -> list[str]:

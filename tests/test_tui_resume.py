@@ -15,8 +15,6 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
-
 from sim import journal
 from sim.commands.play import resume_launch
 from sim.loader import load_scenario
@@ -27,13 +25,6 @@ from sim.tui.session import Session
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "docs" / "examples" / "mini.yaml"
 SIM = Path(sys.executable).parent / "sim"
-
-
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv(journal.DATA_DIR_ENV, str(tmp_path / "data"))
-    monkeypatch.chdir(tmp_path)
-    return tmp_path / "data"
 
 
 def resume_args(scenarios=()):

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from pilot import settle
 
-from sim import journal
 from sim.loader import load_scenario
 from sim.tui.app import Launch, SimApp
 from sim.tui.session import Session
@@ -23,10 +22,7 @@ KEYS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv(journal.DATA_DIR_ENV, str(tmp_path / "data"))
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("data_dir")
 
 
 def app() -> SimApp:

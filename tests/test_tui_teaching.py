@@ -14,7 +14,6 @@ from conftest import example_text
 from sim import journal
 from sim.cli import main
 from sim.commands.play import new_launch
-from sim.loader import load_scenario
 from sim.replay import load_replay, parse_replay, run_replay
 from sim.tui.app import Launch, SimApp
 from sim.tui.screens.annotate import AnnotateScreen
@@ -37,16 +36,7 @@ HISTORY = """
 """
 
 
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv(journal.DATA_DIR_ENV, str(tmp_path / "data"))
-    monkeypatch.chdir(tmp_path)
-    return tmp_path / "data"
-
-
-@pytest.fixture(scope="module")
-def mini():
-    return load_scenario(MINI)
+pytestmark = pytest.mark.usefixtures("data_dir")
 
 
 @pytest.fixture
