@@ -4,7 +4,7 @@ game is over."""
 from __future__ import annotations
 
 import pytest
-from test_tui_play import data_dir, pilot_test, settle  # noqa: F401  (data_dir: autouse fixture)
+from pilot import pilot_test, settle
 
 from conftest import ROOT
 from sim.loader import load_scenario
@@ -15,6 +15,7 @@ from sim.tui.screens.reader import ReaderScreen
 from sim.tui.session import Session
 
 PERU = ROOT / "scenarios" / "peru-1962" / "scenario.yaml"
+pytestmark = pytest.mark.usefixtures("data_dir")
 HANDWRITTEN = "This refers to President's decision, made during conversation with Secretary"
 
 
