@@ -48,7 +48,7 @@ class Compiler:
         self.loc = located
         self.path = path
         self.shared = memo if memo is not None else {}
-        self.memo = memo.setdefault("expressions", {}) if memo is not None else None
+        self.expressions = self.shared.setdefault("expressions", {})
         self.functions = self.shared.setdefault("functions", {})
         self.diags: list[Diagnostic] = []
         names = list(scenario.variables)
@@ -83,19 +83,16 @@ class Compiler:
             except ExprError as exc:
                 self.error(exc.code, f"{'.'.join(map(str, path))}: {exc.message}", path, exc.hint, offset=exc.offset)
                 return None
-            if self.memo is not None:
-                self.memo.setdefault((type(value), value, want, expect), []).append(
-                    (tuple((p, type(v), v) for p in sorted(c.parameters) for v in [self.env.parameters[p]]), c))
+            self.expressions.setdefault((type(value), value, want, expect), []).append(
+                (tuple((p, type(v), v) for p in sorted(c.parameters) for v in [self.env.parameters[p]]), c))
         self.used_vars |= c.names
         self.used_params |= c.parameters
         return c
 
     def _remembered(self, value, want: tuple, expect):
         """An expression compiled before (by a compiler sharing the memo) with the same parameter values."""
-        if self.memo is None:
-            return None
         params = self.env.parameters
-        for used, c in self.memo.get((type(value), value, want, expect), ()):
+        for used, c in self.expressions.get((type(value), value, want, expect), ()):
             if all(p in params and type(params[p]) is kind and params[p] == v for p, kind, v in used):
                 return c
         return None

@@ -87,17 +87,20 @@ def opening(quote: str, width: int = 40) -> str:
     return f'"{text}"' if len(text) <= width else f'"{text[:width].rstrip()}..."'
 
 
-def find_spans(text: str, quote: str) -> list[tuple[int, int]]:
-    """Character spans of every occurrence of a quote in a document's original text, matching whitespace
-    loosely."""
+def _matches(text: str, quote: str):
+    """The occurrences of a quote in a document's original text, matching whitespace loosely, in order."""
     words = fold(quote).split(" ")
     if not words or not words[0]:
-        return []
-    pattern = r"\s+".join(re.escape(w) for w in words)
-    return [(m.start(), m.end()) for m in re.finditer(pattern, text)]
+        return iter(())
+    return re.finditer(r"\s+".join(re.escape(w) for w in words), text)
+
+
+def find_spans(text: str, quote: str) -> list[tuple[int, int]]:
+    """Character spans of every occurrence of a quote in a document's original text."""
+    return [m.span() for m in _matches(text, quote)]
 
 
 def find_span(text: str, quote: str) -> tuple[int, int] | None:
     """Character span of the first occurrence of a quote in a document's original text."""
-    spans = find_spans(text, quote)
-    return spans[0] if spans else None
+    m = next(_matches(text, quote), None)
+    return m.span() if m else None

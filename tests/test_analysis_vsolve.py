@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from itertools import accumulate
+from itertools import accumulate, groupby
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_analysis_bruteforce import scenarios
 
-from sim.analysis.edges import edge_arrays, layered
+from sim.analysis.edges import edge_arrays
 from sim.analysis.graph import CHANCE, StateGraph, expand
 from sim.analysis.policy import perspective_weighting, policy_names
 from sim.analysis.solve import _solve, solve
@@ -21,6 +21,57 @@ from sim.loader import load_scenario
 ROOT = Path(__file__).resolve().parent.parent
 PERU = ROOT / "scenarios" / "peru-1962" / "scenario.yaml"
 FIGURES = ("value", "m2", "best", "worst", "choice")
+
+
+def heights(graph: StateGraph) -> list[int]:
+    """Longest number of moves from each position to an end."""
+    height = [0] * len(graph)
+    for i in graph.order:
+        kids = graph.children[i]
+        if kids:
+            height[i] = 1 + max(height[c] for c in kids)
+    return height
+
+
+def layered(graph: StateGraph) -> StateGraph:
+    """A copy of the graph renumbered by height (ends first), with a layer per height."""
+    height = heights(graph)
+    old_of = sorted(range(len(graph)), key=lambda i: (height[i], i))
+    new_of = [0] * len(graph)
+    for new, old in enumerate(old_of):
+        new_of[old] = new
+    layers, lo = [], 0
+    for _, same in groupby(old_of, key=height.__getitem__):
+        hi = lo + sum(1 for _ in same)
+        layers.append((lo, hi))
+        lo = hi
+    node, state = [graph.node[i] for i in old_of], [graph.state[i] for i in old_of]
+    return StateGraph(
+        graph.scenario,
+        node=node,
+        state=state,
+        kind=[graph.kind[i] for i in old_of],
+        moves=[graph.moves[i] for i in old_of],
+        children=[tuple(new_of[c] for c in graph.children[i]) for i in old_of],
+        probs=[graph.probs[i] for i in old_of],
+        rewards=[graph.rewards[i] for i in old_of],
+        reward_table=graph.reward_table,
+        index={key: new for new, key in enumerate(zip(node, state, strict=True))},
+        root=new_of[graph.root],
+        order=list(range(len(graph))),
+        canon=graph.canon,
+        frozen=graph.frozen,
+        warnings=list(graph.warnings),
+        layers=layers,
+    )
+
+
+def cases(sc):
+    """(perspective, its weighting, policy) for every perspective and policy of a scenario."""
+    for pid in sc.model.perspectives:
+        w = perspective_weighting(sc, pid)
+        for policy in policy_names(sc):
+            yield pid, w, policy
 
 
 def layer_faults(graph: StateGraph) -> list[str]:
@@ -44,19 +95,17 @@ def layer_faults(graph: StateGraph) -> list[str]:
 def same_solutions(graph: StateGraph, sc) -> None:
     """Both solves of the graph agree exactly, and the graph's own solve is the original's renumbered."""
     assert graph.layers is not None
-    for pid in sc.model.perspectives:
-        w = perspective_weighting(sc, pid)
-        for policy in policy_names(sc):
-            fast, plain = solve_layers(graph, w, policy), _solve(graph, w, policy)
-            for name in FIGURES:
-                table, want = getattr(fast, name), getattr(plain, name)
-                ends = [table[0], table[len(want) - 1]] if want else []
-                got = list(table)
-                assert all(type(x) is type(y) for x, y in zip(got, want, strict=True))
-                assert got == want, (pid, policy, name)
-                assert ends == ([want[0], want[-1]] if want else [])
-            assert fast.fallback == plain.fallback, (pid, policy)
-            assert fast.reward_values == plain.reward_values
+    for pid, w, policy in cases(sc):
+        fast, plain = solve_layers(graph, w, policy), _solve(graph, w, policy)
+        for name in FIGURES:
+            table, want = getattr(fast, name), getattr(plain, name)
+            ends = [table[0], table[len(want) - 1]] if want else []
+            got = list(table)
+            assert all(type(x) is type(y) for x, y in zip(got, want, strict=True))
+            assert got == want, (pid, policy, name)
+            assert ends == ([want[0], want[-1]] if want else [])
+        assert fast.fallback == plain.fallback, (pid, policy)
+        assert fast.reward_values == plain.reward_values
 
 
 def same_as_original(original: StateGraph, copy: StateGraph) -> None:
@@ -65,14 +114,12 @@ def same_as_original(original: StateGraph, copy: StateGraph) -> None:
     new_of = {i: copy.index[key] for i, key in enumerate(zip(original.node, original.state, strict=True))}
     assert sorted(new_of.values()) == list(range(len(copy)))
     assert new_of[original.root] == copy.root
-    for pid in sc.model.perspectives:
-        w = perspective_weighting(sc, pid)
-        for policy in policy_names(sc):
-            before, after = _solve(original, w, policy), solve_layers(copy, w, policy)
-            for name in FIGURES:
-                old, new = getattr(before, name), getattr(after, name)
-                assert all(old[i] == new[j] for i, j in new_of.items()), (pid, policy, name)
-            assert {new_of[i]: why for i, why in before.fallback.items()} == after.fallback
+    for pid, w, policy in cases(sc):
+        before, after = _solve(original, w, policy), solve_layers(copy, w, policy)
+        for name in FIGURES:
+            old, new = getattr(before, name), getattr(after, name)
+            assert all(old[i] == new[j] for i, j in new_of.items()), (pid, policy, name)
+        assert {new_of[i]: why for i, why in before.fallback.items()} == after.fallback
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,9 @@
-"""The moves of a state graph as flat arrays, and a copy of a graph numbered in layers.
-
-Layers are half-open id ranges `(lo, hi)`, listed children first (see `graph`).
-"""
+"""The moves of a state graph as flat arrays (see `graph` for its layers)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import chain, groupby
+from itertools import chain
 
 import numpy as np
 
@@ -58,46 +55,3 @@ def move_ids(graph: StateGraph) -> tuple[np.ndarray, np.ndarray]:
     if arrays.move is None:
         arrays.move = np.fromiter(chain.from_iterable(graph.moves), dtype=np.int64, count=len(arrays.child))
     return arrays.node, arrays.move
-
-
-def heights(graph: StateGraph) -> list[int]:
-    """Longest number of moves from each position to an end."""
-    height = [0] * len(graph)
-    for i in graph.order:
-        kids = graph.children[i]
-        if kids:
-            height[i] = 1 + max(height[c] for c in kids)
-    return height
-
-
-def layered(graph: StateGraph) -> StateGraph:
-    """A copy of the graph renumbered by height (ends first), with a layer per height."""
-    height = heights(graph)
-    old_of = sorted(range(len(graph)), key=lambda i: (height[i], i))
-    new_of = [0] * len(graph)
-    for new, old in enumerate(old_of):
-        new_of[old] = new
-    layers, lo = [], 0
-    for _, same in groupby(old_of, key=height.__getitem__):
-        hi = lo + sum(1 for _ in same)
-        layers.append((lo, hi))
-        lo = hi
-    node, state = [graph.node[i] for i in old_of], [graph.state[i] for i in old_of]
-    return StateGraph(
-        graph.scenario,
-        node=node,
-        state=state,
-        kind=[graph.kind[i] for i in old_of],
-        moves=[graph.moves[i] for i in old_of],
-        children=[tuple(new_of[c] for c in graph.children[i]) for i in old_of],
-        probs=[graph.probs[i] for i in old_of],
-        rewards=[graph.rewards[i] for i in old_of],
-        reward_table=graph.reward_table,
-        index={key: new for new, key in enumerate(zip(node, state, strict=True))},
-        root=new_of[graph.root],
-        order=list(range(len(graph))),
-        canon=graph.canon,
-        frozen=graph.frozen,
-        warnings=list(graph.warnings),
-        layers=layers,
-    )

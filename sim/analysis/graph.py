@@ -274,11 +274,14 @@ class _Expansion:
         vec = [0.0] * len(self.objectives)
         for k in objectives:
             vec[k] = float(self.objectives[k](s2))
-        key = tuple(vec)
-        r = self.table_index.get(key)
+        return self.intern(tuple(vec))
+
+    def intern(self, vec: tuple[float, ...]) -> int:
+        """Index in the reward table of a vector of scores (added if new)."""
+        r = self.table_index.get(vec)
         if r is None:
-            r = self.table_index[key] = len(self.table)
-            self.table.append(key)
+            r = self.table_index[vec] = len(self.table)
+            self.table.append(vec)
         return r
 
     def reward(self, n: int, n2: int, s2: tuple, objectives: tuple[int, ...]) -> int:

@@ -74,28 +74,31 @@ def _facts(sc: CompiledScenario, names: set[str], reads) -> list[list[_MoveFacts
     return out
 
 
-def _successors_first(sc: CompiledScenario) -> list[int]:
-    """Every node, each after the nodes it leads to where the graph allows (a depth-first post-order),
-    so that a backward fixpoint settles in few sweeps."""
+def depth_first(sc: CompiledScenario, roots) -> tuple[list[int], bool]:
+    """The nodes reachable from `roots` in depth-first post-order (each after the nodes it leads to,
+    where the graph allows), and whether some node can lead back to itself."""
     succ = [sorted({t for m in node.moves for _, t in m.routes}) for node in sc.nodes]
-    seen = [False] * len(succ)
+    state = [0] * len(succ)  # 0 unseen, 1 on the path being followed, 2 done
     out: list[int] = []
-    for root in range(len(succ)):
-        if seen[root]:
+    looped = False
+    for root in roots:
+        if state[root]:
             continue
-        seen[root] = True
+        state[root] = 1
         stack = [(root, iter(succ[root]))]
         while stack:
             n, it = stack[-1]
             for t in it:
-                if not seen[t]:
-                    seen[t] = True
+                looped = looped or state[t] == 1
+                if not state[t]:
+                    state[t] = 1
                     stack.append((t, iter(succ[t])))
                     break
             else:
                 stack.pop()
+                state[n] = 2
                 out.append(n)
-    return out
+    return out, looped
 
 
 def _fixpoint(order: list[int], step: Callable[[int, list[set]], set]) -> list[set]:
@@ -133,7 +136,7 @@ def liveness(sc: CompiledScenario) -> Liveness:
     def writes(n: int, written: list[set]) -> set[str]:
         return set().union(*(set(f.effects).union(*(written[t] for _, t in f.routes)) for f in facts[n]))
 
-    order = _successors_first(sc)
+    order, _ = depth_first(sc, range(count))
     written = _fixpoint(order, writes)
     frozen = [frozenset(k for k, r in enumerate(objective_reads) if not r & written[n]) for n in range(count)]
 

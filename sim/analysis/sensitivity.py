@@ -135,8 +135,9 @@ def _parameter_probe(sol: Solution, i: int, name: str, state: tuple, uses: tuple
     def probe(x: float) -> tuple[float, str | None]:
         if x not in cache:
             varied = with_parameters(sc, {name: x})
-            again_layered = sol.graph.layers is not None
-            graph, root = (None if structural or again_layered else reweighted(sol.graph, varied, chance, scores)), i
+            # a layered graph is expanded afresh, faster than re-weighting its positions one by one
+            expand_again = structural or sol.graph.layers is not None
+            graph, root = (None if expand_again else reweighted(sol.graph, varied, chance, scores)), i
             if graph is None:
                 graph = expand(varied, node, state)
                 root = graph.root

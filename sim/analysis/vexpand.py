@@ -25,6 +25,7 @@ import numpy as np
 from sim.analysis.deferred import LazyRows
 from sim.analysis.edges import EdgeArrays
 from sim.analysis.graph import CHANCE, DECISION, END, StateGraph
+from sim.analysis.liveness import depth_first
 from sim.analysis.vexpr import Unsupported, array_functions
 from sim.model import BoolVariable, EnumVariable, IntVariable
 
@@ -111,26 +112,8 @@ def _coding(sc) -> _Coding | None:
 
 def _topological(sc, start: int) -> list[int] | None:
     """Nodes reachable from `start`, each before every node it can lead to; None if there is a cycle."""
-    succ = [sorted({t for m in node.moves for _, t in m.routes}) for node in sc.nodes]
-    state = [0] * len(sc.nodes)
-    out: list[int] = []
-    stack = [(start, iter(succ[start]))]
-    state[start] = 1
-    while stack:
-        n, it = stack[-1]
-        for t in it:
-            if state[t] == 1:
-                return None
-            if state[t] == 0:
-                state[t] = 1
-                stack.append((t, iter(succ[t])))
-                break
-        else:
-            stack.pop()
-            state[n] = 2
-            out.append(n)
-    out.reverse()
-    return out
+    order, looped = depth_first(sc, [start])
+    return None if looped else order[::-1]
 
 
 def _plan(ex, coding: _Coding) -> tuple[list[list[_MovePlan]], list] | None:
@@ -396,8 +379,8 @@ class _Layers:
         group = _Group(n, lo, S, keys, row[perm], move[perm], np.zeros(len(perm), dtype=np.int64),
                        (np.concatenate(probs) if probs else np.zeros(0))[perm],
                        (np.concatenate(rewards) if rewards else np.zeros(0, dtype=np.int64))[perm])
-        for t, child_keys, rows, at, edges in sends:
-            pending.setdefault(t, []).append((child_keys, rows, at, group, where[edges]))
+        for t, child_keys, source, at, edges in sends:
+            pending.setdefault(t, []).append((child_keys, source, at, group, where[edges]))
         return group
 
     def rewards(self, n: int, t: int, objectives: tuple, R: np.ndarray, at: np.ndarray) -> np.ndarray:
@@ -428,14 +411,7 @@ class _Layers:
                 where = where.reshape(-1)
             else:
                 vectors, where = scores[sure], None
-            table, index = ex.table, ex.table_index
-            found = []
-            for vec in map(tuple, vectors.tolist()):
-                r = index.get(vec)
-                if r is None:
-                    r = index[vec] = len(table)
-                    table.append(vec)
-                found.append(r)
+            found = [ex.intern(vec) for vec in map(tuple, vectors.tolist())]
             out[sure] = found if where is None else np.array(found, dtype=np.int64)[where]
         return out[inverse]
 
@@ -527,14 +503,7 @@ class _Tables:
         return self._per_group("edge_prob", (CHANCE,))
 
     def rewards(self) -> list[tuple | None]:
-        out: list = []
-        for g in self.groups:
-            u = len(g.states)
-            if g.edge_reward.any():
-                out += [r if any(r) else None for r in _split(g.edge_reward, self.degree[g.lo:g.lo + u])]
-            else:
-                out += [None] * u
-        return out
+        return [r if any(r) else None for r in self._per_group("edge_reward", (DECISION, CHANCE), None, ())]
 
 
 class _Index:

@@ -44,22 +44,16 @@ def _mul(a, b, d: list):
     return np.multiply(a, b)
 
 
-def _div(a, b, d: list):
-    d.append(np.equal(b, 0))
-    with np.errstate(all="ignore"):
-        return _finite(np.true_divide(a, b), d)
+def _division(op):
+    """A division operator whose rows with a zero divisor are doubtful (and computed by 1 instead)."""
 
+    def divide(a, b, d: list):
+        zero = np.equal(b, 0)
+        d.append(zero)
+        with np.errstate(all="ignore"):
+            return _finite(op(a, np.where(zero, 1, b)), d)
 
-def _floordiv(a, b, d: list):
-    d.append(np.equal(b, 0))
-    with np.errstate(all="ignore"):
-        return _finite(np.floor_divide(a, np.where(np.equal(b, 0), 1, b)), d)
-
-
-def _mod(a, b, d: list):
-    d.append(np.equal(b, 0))
-    with np.errstate(all="ignore"):
-        return _finite(np.remainder(a, np.where(np.equal(b, 0), 1, b)), d)
+    return divide
 
 
 def _pow(a, k: int, d: list):
@@ -79,7 +73,8 @@ def _round(x, d: list):
 
 _COMPARE = {ast.Eq: np.equal, ast.NotEq: np.not_equal, ast.Lt: np.less, ast.LtE: np.less_equal,
             ast.Gt: np.greater, ast.GtE: np.greater_equal}
-_CHECKED = {ast.Mult: _mul, ast.Div: _div, ast.FloorDiv: _floordiv, ast.Mod: _mod}
+_CHECKED = {ast.Mult: _mul, ast.Div: _division(np.true_divide), ast.FloorDiv: _division(np.floor_divide),
+            ast.Mod: _division(np.remainder)}
 
 
 class _Builder:
