@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from sim.compiler import iter_citations
 from sim.diagnostics import Diagnostic, attach_source
 from sim.footnotes import footnotes
+from sim.hindsight import check_play
+from sim.provenance import check_lines
 from sim.runtime import CompiledScenario, EvaluationError
 from sim.sources import find_spans, opening, quote_found, read_document
 
@@ -262,6 +264,16 @@ def check_usage(sc: CompiledScenario, result: CheckResult) -> None:
                      "add citations: [{doc: ..., quote: ...}] with a verbatim passage", key=True)
 
 
+def check_record(sc: CompiledScenario, result: CheckResult) -> None:
+    """The reference lines say what each step rests on, and play shows nothing the record dates later."""
+
+    def report(code: str, message: str, path: tuple, hint: str | None, key: bool) -> None:
+        _add(sc, result, code, message, path, hint, key)
+
+    check_lines(sc, report)
+    check_play(sc, report)
+
+
 def _add(sc: CompiledScenario, result: CheckResult, code: str, message: str, path: tuple,
          hint: str | None = None, key: bool = False) -> None:
     """Record a finding at the line and column of `path` (its key if `key`)."""
@@ -281,5 +293,6 @@ def check_scenario(sc: CompiledScenario, max_states: int = MAX_STATES) -> CheckR
     check_citations(sc, result)
     check_withheld(sc, result)
     check_usage(sc, result)
+    check_record(sc, result)
     result.findings = attach_source(sorted(result.findings, key=lambda d: (d.line, d.col, d.code)), sc.text)
     return result

@@ -7,6 +7,7 @@
     seed: 1962                     # the same chance draws for everyone
     blind: true                    # no projections until the debrief
     documents: [d420, d421, d423]  # or "all" (the default); the others stay closed until the debrief
+    forced_outcomes: refuse        # a replay whose chance outcomes were chosen, not drawn: flag (default) or refuse
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ class ClassSettings(BaseModel):
     seed: StrictInt = Field(0, ge=0, le=2**63)
     blind: StrictBool = False
     documents: Literal["all"] | Annotated[list[Id], Field(max_length=500)] = "all"
+    forced_outcomes: Literal["flag", "refuse"] = Field(
+        "flag", description="What `sim report --class` does with a replay whose chance outcomes the student chose "
+        "instead of drawing them: flag it in the report, or refuse it (listed with the files left out).")
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,7 @@ class Compiler:
                 self.error("S003", f"perspective '{pid}' gives every objective zero weight",
                            ("perspectives", pid, "weights"))
         self._check_lines(index)
+        conditions = self._dossier_conditions()
         if self.diags:
             return None
         initial = tuple(var.initial for var in sc.variables.values())
@@ -143,6 +144,7 @@ class Compiler:
             in_domain=self._domain_fn(),
             reads=frozenset(self.used_vars),
             parameter_uses=frozenset(self.used_params),
+            conditions=conditions,
         )
 
     def _check_names(self) -> None:
@@ -180,18 +182,29 @@ class Compiler:
                                ("parameters", name, "range"))
 
     def _check_withheld_dates(self, sc: Scenario) -> None:
-        """A withheld footnote or passage opens on or after its document's own date (D003)."""
+        """A document opens on or after its own date; a withheld footnote or passage opens on or after its
+        document's date (D003), and after the date of what it reports (D004)."""
         for doc_id, doc in sc.sources.documents.items():
-            parts = [("footnote", f"footnote {n} of '{doc_id}'", ("withheld_footnotes", n), w.until)
+            where = ("sources", "documents", doc_id)
+            if doc.opens is not None and doc.opens < doc.date:
+                self.error("D003", f"document '{doc_id}' opens on {doc.opens}, before its own date {doc.date}",
+                           where + ("opens",), "a document opens on or after its date")
+            parts = [("footnote", f"footnote {n} of '{doc_id}'", ("withheld_footnotes", n), w)
                      for n, w in doc.withheld_footnotes.items()]
-            parts += [("passage", f"passage {k + 1} of '{doc_id}' ({opening(p.quote)})", ("withheld_passages", k),
-                       p.until) for k, p in enumerate(doc.withheld_passages)]
-            for kind, what, key, until in parts:
-                if until < doc.date:
-                    self.error("D003", f"{what} is withheld until {until}, before the document's own date {doc.date}",
-                               ("sources", "documents", doc_id, *key, "until"),
+            parts += [("passage", f"passage {k + 1} of '{doc_id}' ({opening(p.quote)})", ("withheld_passages", k), p)
+                      for k, p in enumerate(doc.withheld_passages)]
+            for kind, what, key, part in parts:
+                if part.until < doc.date:
+                    self.error("D003", f"{what} is withheld until {part.until}, before the document's own date "
+                               f"{doc.date}", where + (*key, "until"),
                                f"a {kind} opens on or after its document's date; remove the entry if nothing "
                                "in it came later")
+                if part.dated is not None and part.dated < doc.date:
+                    self.error("D004", f"{what} is dated {part.dated}, before the document's own date {doc.date}",
+                               where + (*key, "dated"), "leave 'dated' out when it reports nothing later")
+                elif part.dated is not None and part.until <= part.dated:
+                    self.error("D004", f"{what} reports what happened on {part.dated} but opens on {part.until}",
+                               where + (*key, "until"), f"withhold it until after {part.dated}")
 
     def _check_citations_refs(self, sc: Scenario) -> None:
         for path, citation in iter_citations(sc):
@@ -294,10 +307,40 @@ class Compiler:
                 elif oid not in node.outcomes:
                     self.error("R005", f"line '{lid}': chance node '{nid}' has no outcome '{oid}'", path,
                                _suggest(oid, node.outcomes))
-            for nid in line.notes:
-                if nid not in self.sc.nodes:
-                    self.error("R001", f"line '{lid}' has a note for unknown node '{nid}'",
-                               ("lines", lid, "notes", nid), _suggest(nid, index), key=True)
+            for nid, step in line.provenance.items():
+                path = ("lines", lid, "provenance", nid)
+                node = self.sc.nodes.get(nid)
+                if node is None:
+                    self.error("R001", f"line '{lid}' says what unknown node '{nid}' rests on", path,
+                               _suggest(nid, index), key=True)
+                elif isinstance(node, ChanceNode) and step.basis != "not_recorded" and nid not in line.outcomes:
+                    self.error("R005", f"line '{lid}': the step at '{nid}' is {step.basis}, but the line fixes no "
+                               "outcome there", path + ("basis",),
+                               f"add '{nid}: <outcome>' under the line's outcomes, or mark the step not_recorded")
+                elif isinstance(node, ChanceNode) and step.basis == "not_recorded" and nid in line.outcomes:
+                    self.error("R005", f"line '{lid}': the line fixes the outcome at '{nid}', but calls the step "
+                               "not recorded", path + ("basis",),
+                               "an outcome the line fixes rests on the record: mark it documented or inferred, "
+                               "or leave the outcome to the draw")
+                elif isinstance(node, EndNode):
+                    self.error("R005", f"line '{lid}': '{nid}' is an ending, not a step", path, key=True)
+
+    def _dossier_conditions(self) -> dict[tuple, object]:
+        """The compiled `when` of every document, withheld footnote and withheld passage that has one."""
+        out = {}
+        for doc_id, doc in self.sc.sources.documents.items():
+            where = ("sources", "documents", doc_id)
+            parts = [(("document", doc_id), doc.when, where + ("when",))]
+            parts += [(("footnote", doc_id, int(n)), w.when, where + ("withheld_footnotes", n, "when"))
+                      for n, w in doc.withheld_footnotes.items()]
+            parts += [(("passage", doc_id, k), p.when, where + ("withheld_passages", k, "when"))
+                      for k, p in enumerate(doc.withheld_passages)]
+            for key, when, path in parts:
+                if when is not None:
+                    c = self.expr(when, path, (BOOL,), "the condition under which this part of the dossier opens")
+                    if c is not None:
+                        out[key] = c.fn
+        return out
 
 
 def iter_citations(sc: Scenario):
@@ -314,6 +357,10 @@ def iter_citations(sc: Scenario):
         for mid, m in moves.items():
             for i, c in enumerate(m.citations):
                 yield ("nodes", nid, kind, mid, "citations", i), c
+    for lid, line in sc.lines.items():
+        for nid, step in line.provenance.items():
+            for i, c in enumerate(step.citations):
+                yield ("lines", lid, "provenance", nid, "citations", i), c
 
 
 __all__ = ["Compiler", "iter_citations", "FLOAT"]

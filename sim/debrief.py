@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from sim.analysis.errors import AnalysisError
 from sim.analysis.policy import perspective_weighting
 from sim.diagnostics import Diagnostic, SimError
+from sim.dossier import Moment, moment_of
 from sim.engine import Game
 from sim.forecast import ForecastSummary, score_played
 from sim.replay import Replay, from_game
 from sim.reporting import html, markdown
 from sim.reporting.debrief_blocks import blocks
 from sim.reporting.history import (
-    HISTORICAL,
     DocumentRef,
     Ending,
     History,
@@ -29,7 +29,7 @@ from sim.reporting.history import (
     path_step,
     unlocked,
 )
-from sim.reporting.lines import LineComparison, compare, recorded_outcomes
+from sim.reporting.lines import LineComparison, compare
 from sim.reporting.luck import BEST_LIMIT, POSITION_LIMIT, LineEvaluator
 from sim.reporting.played import Played, played
 from sim.reporting.trace import ObjectiveTrace, objective_traces
@@ -89,6 +89,8 @@ class Debrief:
     luck: Luck | None
     forecasts: ForecastSummary
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    line: str | None = None
+    forced: tuple[int, ...] = ()
 
 
 def _standing(sc: CompiledScenario, game: Played) -> Standing:
@@ -100,9 +102,10 @@ def _standing(sc: CompiledScenario, game: Played) -> Standing:
 
 
 def verdict(expected: float, best: float | None, percentile: float, single: bool,
-            reference: tuple[str, float] | None = None) -> str:
+            reference: tuple[str, float] | None = None, forced: tuple[str, ...] = ()) -> str:
     """Plain sentences separating judgment (expected value against best play, or failing that against the best
-    reference line) from luck (the percentile of the actual outcome)."""
+    reference line) from luck (the percentile of the actual outcome); no word of luck when the player chose
+    `forced` chance outcomes instead of drawing them."""
     if best is None and reference is not None:
         label, value = reference
         judged = (f"Your choices were projected to give {expected:.1f} on average; the best of the reference "
@@ -114,6 +117,9 @@ def verdict(expected: float, best: float | None, percentile: float, single: bool
     else:
         judged = (f"Your choices were projected to give {expected:.1f} on average, {best - expected:.1f} below "
                   f"best play ({best:.1f}).")
+    if forced:
+        return (f"{judged} Luck is not measured: you chose {plural_outcomes(len(forced))} yourself instead of "
+                f"letting the seed draw {'it' if len(forced) == 1 else 'them'} ({', '.join(forced)}).")
     if single:
         return judged + " They left nothing to chance: only one outcome was possible."
     if percentile >= LUCKY:
@@ -123,6 +129,10 @@ def verdict(expected: float, best: float | None, percentile: float, single: bool
     else:
         luck = f"Your outcome was about what your choices made likely (percentile {percentile:.0f})."
     return f"{judged} {luck}"
+
+
+def plural_outcomes(n: int) -> str:
+    return "a chance outcome" if n == 1 else f"{n} chance outcomes"
 
 
 def _policy(sc: CompiledScenario, game: Played) -> tuple[dict[tuple, str], dict[str, str]]:
@@ -154,11 +164,12 @@ def _luck(sc: CompiledScenario, game: Played, evaluator: LineEvaluator, lines: t
     single = len(outlook.distribution) == 1
     known = [(c.label, c.expected) for c in lines if c.expected is not None]
     reference = max(known, key=lambda kv: kv[1]) if known else None
+    forced = tuple(f"step {ps.index}, {ps.step.label}" for ps in game.forced)
     return Luck(pid, actual, outlook.expected, pct, tuple(outlook.distribution.items()), best, note,
-                tuple(outlook.assumed_best), verdict(outlook.expected, best, pct, single, reference))
+                tuple(outlook.assumed_best), verdict(outlook.expected, best, pct, single, reference, forced))
 
 
-def _lines(sc: CompiledScenario, game: Played, reference: Played | None, evaluator: LineEvaluator,
+def _lines(sc: CompiledScenario, game: Played, evaluator: LineEvaluator,
            warnings: list[str]) -> tuple[LineComparison, ...]:
     out = []
     for lid, line in sc.model.lines.items():
@@ -167,8 +178,7 @@ def _lines(sc: CompiledScenario, game: Played, reference: Played | None, evaluat
         except AnalysisError as exc:
             expected = None
             warnings.append(f"expected value of the line '{lid}' not computed: {exc}")
-        outcomes = recorded_outcomes(reference) if lid == HISTORICAL else None
-        out.append(compare(sc, game.steps, lid, outcomes, expected))
+        out.append(compare(sc, game.steps, lid, expected=expected))
     return tuple(out)
 
 
@@ -190,7 +200,7 @@ def build_debrief(sc: CompiledScenario, source: Replay | Game, *, extra: dict[in
     over = game.over
     current = sc.nodes[game.walk.end] if over else (sc.node(game.steps[-1].step.next_node) if game.steps
                                                     else sc.nodes[sc.start])
-    lines = _lines(sc, game, reference, evaluator, warnings)
+    lines = _lines(sc, game, evaluator, warnings)
     return Debrief(
         scenario=sc.id, title=sc.model.title, player=replay.player, perspective=game.perspective,
         perspective_label=sc.model.perspectives[game.perspective].label or game.perspective, seed=replay.seed,
@@ -199,12 +209,20 @@ def build_debrief(sc: CompiledScenario, source: Replay | Game, *, extra: dict[in
         lines=lines,
         standing=_standing(sc, game) if over else None,
         trace=tuple(objective_traces(sc, game.steps)),
-        history=history(sc, reference, history_warnings),
-        unlocked=tuple(unlocked(sc, current.model.date, hidden_documents)),
+        history=history(sc, reference, history_warnings, game),
+        unlocked=tuple(unlocked(sc, last_moment(sc, game, current), hidden_documents)),
         luck=_luck(sc, game, evaluator, lines, best_limit, warnings) if over else None,
         forecasts=score_played(sc, game),
         warnings=tuple(warnings),
+        line=replay.line,
+        forced=tuple(ps.index for ps in game.forced),
     )
+
+
+def last_moment(sc: CompiledScenario, game: Played, current) -> Moment:
+    """The dossier at the last point of the game (the conditions held along its path)."""
+    states = [sc.initial] + [ps.walked.after for ps in game.steps]
+    return moment_of(sc, current.model.date, states)
 
 
 def render_markdown(debrief: Debrief) -> str:

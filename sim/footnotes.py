@@ -1,5 +1,5 @@
-"""Editorial footnotes of a source document, and withholding the footnotes and passages that report what came
-later.
+"""Editorial footnotes of a source document, and the text a reader shows with some footnotes and passages
+replaced (which ones, and by what, is `sim.dossier`'s to say).
 
 A seed document ends with a line of dashes, the heading "Footnotes" and one paragraph per note,
 each starting with its number in brackets: `[4] Ball approved all four recommendations.`
@@ -7,12 +7,10 @@ each starting with its number in brackets: `[4] Ball approved all four recommend
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sim.model import Document
 from sim.sources import find_spans
 
 _SECTION = re.compile(r"^-{3,}[ \t]*\r?\n(?:[ \t]*\r?\n)*Footnotes[ \t]*$", re.MULTILINE)
@@ -68,51 +66,27 @@ def footnotes(text: str) -> list[Footnote]:
     return out
 
 
-def withheld_at(document: Document, on: dt.date | None) -> dict[int, dt.date]:
-    """The footnotes of a document still withheld on a date, with the date each opens (none when `on` is None:
-    the game is over)."""
-    if on is None:
-        return {}
-    return {int(n): w.until for n, w in document.withheld_footnotes.items() if on < w.until}
-
-
-def passages_withheld_at(document: Document, on: dt.date | None) -> list[tuple[str, dt.date]]:
-    """The passages of a document still withheld on a date, each quoted with the date it opens (none when `on` is
-    None)."""
-    if on is None:
-        return []
-    return [(p.quote, p.until) for p in document.withheld_passages if on < p.until]
-
-
-def notice(subject: str, until: dt.date) -> str:
-    """What the reader shows in place of a withheld part ("Footnote 4", "A passage")."""
-    return (f"({subject} is withheld until {until.day} {until:%B %Y}: it reports what came after this point "
-            "of the game. It opens on that date, and when the game ends.)")
-
-
 @dataclass(frozen=True)
 class _Part:
     """A withheld footnote or passage: its span in the full text, how its notice names it, and when it opens."""
 
     start: int
     end: int
-    subject: str
-    until: dt.date
+    notice: str
     number: int | None = None
 
 
-def _parts(text: str, withheld: dict[int, dt.date], passages: Sequence[tuple[str, dt.date]]) -> list[_Part]:
+def _parts(text: str, withheld: dict[int, str], passages: Sequence[tuple[str, str]]) -> list[_Part]:
     """The withheld parts of a text, by where they start (the longest first)."""
-    parts = [_Part(n.start, n.end, f"Footnote {n.number}", withheld[n.number], n.number)
+    parts = [_Part(n.start, n.end, withheld[n.number], n.number)
              for n in footnotes(text) if n.number in withheld] if withheld else []
-    parts += [_Part(start, end, "A passage", until)
-              for quote, until in passages for start, end in find_spans(text, quote)]
+    parts += [_Part(start, end, shown) for quote, shown in passages for start, end in find_spans(text, quote)]
     return sorted(parts, key=lambda p: (p.start, -p.end))
 
 
-def shown_text(text: str, withheld: dict[int, dt.date], passages: Sequence[tuple[str, dt.date]] = ()) -> Shown:
-    """The text with each withheld footnote and passage replaced by a notice; the footnote markers in the body
-    stay. Overlapping parts give way to one notice, of the first, until the latest of their dates."""
+def shown_text(text: str, withheld: dict[int, str], passages: Sequence[tuple[str, str]] = ()) -> Shown:
+    """The text with each withheld footnote (number -> what stands in its place) and passage (quote, what stands
+    in its place) replaced; the footnote markers in the body stay. Overlapping parts give way to the first's."""
     groups: list[list[_Part]] = []
     for part in _parts(text, withheld, passages):
         if groups and part.start < max(p.end for p in groups[-1]):
@@ -129,7 +103,7 @@ def shown_text(text: str, withheld: dict[int, dt.date], passages: Sequence[tuple
         start, end = group[0].start, max(p.end for p in group)
         out.append(text[at:start])
         length += start - at
-        line = notice(group[0].subject, max(p.until for p in group))
+        line = group[0].notice
         span = (length, length + len(line))
         hidden.append(Hidden(start, end, span))
         for part in group:

@@ -7,12 +7,13 @@ from sim.model import Line
 
 
 def play_line(game: Game, line: Line) -> str | None:
-    """Follow `line` from the game's position: its option at each decision, its recorded outcome at
-    each chance event (the seeded draw where it records none), with its notes. Returns why it stopped
+    """Follow `line` from the game's position: its option at each decision, the outcome it fixes at each chance
+    event (the seeded draw where it fixes none), with the note of what each step rests on. Returns why it stopped
     short of an end, or None if the game is over."""
     while not game.is_over():
         node = game.node
-        note = line.notes.get(node.id)
+        step = line.provenance.get(node.id)
+        note = step.note.strip() or None if step is not None else None
         if node.kind == "chance":
             game.resolve(line.outcomes.get(node.id), note=note)
             continue

@@ -41,35 +41,46 @@ class Citation(_Strict):
 FootnoteNumber = Annotated[str, Field(pattern=r"^[1-9][0-9]{0,3}$")]
 
 
-class WithheldFootnote(_Strict):
-    """An editorial footnote that reports what came after its document: the reader shows it from `until` on."""
+class _Opening(_Strict):
+    """When part of the dossier opens: from a date, and optionally only on paths where a condition has held."""
 
-    until: dt.date = Field(description="First date at which the footnote is shown; before it the reader says only "
-                           "that it is withheld and until when. Every footnote is shown once the game is over.")
+    when: Expr | None = Field(
+        None, description="A condition on the state: the part opens only once it has held at some point of the game "
+        "(and its date has come). It reports what happened in the record; on paths that did not go that way it "
+        "stays closed until the game ends.")
+    instead: Text | None = Field(
+        None, description="What the reader shows in its place on paths where `when` has not held (default: a "
+        "neutral notice).")
+
+
+class _WithheldPart(_Opening):
+    until: dt.date = Field(description="First date at which it is shown; before it the reader says only that it is "
+                           "withheld. Every part is shown once the game is over.")
+    dated: dt.date | None = Field(
+        None, description="The date of the earliest event it reports, when later than its document's date: what a "
+        "reference line's documented step may cite from it is dated then. It must open after that date.")
     reason: Annotated[str, Field(min_length=1, max_length=2000)] = Field(
-        description="What the footnote reports that was not yet known, quoting it. For reviewers: the player "
-        "never sees it while the footnote is withheld."
+        description="What it reports that was not yet known. For reviewers: the player never sees it while it "
+        "is withheld."
     )
 
     @field_validator("reason")
     @classmethod
     def _reason_said(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("say why the footnote is withheld: what it reports that was not yet known")
+            raise ValueError("say why it is withheld: what it reports that was not yet known")
         return value
 
 
-class WithheldPassage(_Strict):
+class WithheldFootnote(_WithheldPart):
+    """An editorial footnote that reports what came after its document: the reader shows it from `until` on."""
+
+
+class WithheldPassage(_WithheldPart):
     """A passage of a document's text that reports what came after it: the reader shows it from `until` on."""
 
     quote: Annotated[str, Field(min_length=3, max_length=4000)] = Field(
         description="Verbatim text of the passage (whitespace-insensitive); every occurrence is withheld."
-    )
-    until: dt.date = Field(description="First date at which the passage is shown; before it the reader says only "
-                           "that a passage is withheld and until when. Every passage is shown once the game is over.")
-    reason: Annotated[str, Field(min_length=1, max_length=2000)] = Field(
-        description="What the passage reports that was not yet known. For reviewers: the player never sees it "
-        "while the passage is withheld."
     )
 
     @field_validator("quote")
@@ -79,19 +90,15 @@ class WithheldPassage(_Strict):
             raise ValueError("quote the withheld passage verbatim")
         return value
 
-    @field_validator("reason")
-    @classmethod
-    def _reason_said(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("say why the passage is withheld: what it reports that was not yet known")
-        return value
 
-
-class Document(_Strict):
+class Document(_Opening):
     """One primary source, a text file under the sources root."""
 
     file: Annotated[str, Field(min_length=1, max_length=300)]
-    date: dt.date = Field(description="Date of the document; it is shown to the player from this date on.")
+    date: dt.date = Field(description="Date of the document (the date its own text bears).")
+    opens: dt.date | None = Field(
+        None, description="First date at which the reader shows it, when later than its date: a document that "
+        "records the answer to a decision of its own date opens the day after.")
     title: ShortText = ""
     withheld_footnotes: dict[FootnoteNumber, WithheldFootnote] = Field(
         default_factory=dict, max_length=200,
@@ -102,6 +109,11 @@ class Document(_Strict):
         default_factory=list, max_length=50,
         description="Passages of the text that report what came later, each withheld until its date.",
     )
+
+    @property
+    def opening(self) -> dt.date:
+        """The first date the reader shows the document."""
+        return self.opens or self.date
 
 
 class Sources(_Strict):
@@ -217,6 +229,10 @@ class ChanceNode(_Node):
 
 class EndNode(_Node):
     type: Literal["end"]
+    play_title: ShortText = Field(
+        "", description="How projections name this ending during play: neutral, telling nothing the player could "
+        "not know yet (no later event, no 'the course the record shows'). Default: the title. The title itself "
+        "shows in the debrief.")
     epilogue: Text = ""
     historical: bool = Field(
         False, description="True if this ending is what the documents record; false if it is a projection."
@@ -227,21 +243,41 @@ class EndNode(_Node):
 Node = Annotated[DecisionNode | ChanceNode | EndNode, Field(discriminator="type")]
 
 
+Basis = Literal["documented", "inferred", "not_recorded"]
+
+
+class Provenance(_Strict):
+    """What one step of a reference line rests on."""
+
+    basis: Basis = Field(
+        description="documented: the record shows it (cite the passage that records it, dated no later than the "
+        "step's node); inferred: a reading of the record (say the reasoning, cite what it draws on); "
+        "not_recorded: the record is silent (at a chance node the step is the model's draw).")
+    citations: list[Citation] = Field(default_factory=list, max_length=20)
+    note: Text = Field("", description="What the record says of this step; for an inferred step, the reasoning.")
+
+
 class Line(_Strict):
-    """A reference policy: the option taken at each decision node (the memo's line, history's)."""
+    """A reference policy: the option taken at each decision node (the memo's line, history's), with what each
+    step rests on."""
 
     label: ShortText = ""
     description: Text = ""
     choices: dict[Id, Id] = Field(default_factory=dict, max_length=5000)
     outcomes: dict[Id, Id] = Field(
         default_factory=dict, max_length=5000,
-        description="Chance node -> outcome that happened on this line (the historical record); "
-        "`sim run --line` forces them.",
+        description="Chance node -> the outcome this line fixes (documented or inferred from the record); "
+        "`sim run --line` forces them. Chance nodes not listed are drawn.",
     )
-    notes: dict[Id, Text] = Field(
+    provenance: dict[Id, Provenance] = Field(
         default_factory=dict, max_length=5000,
-        description="Node -> a note recorded with that step of the line's replay (e.g. the documents it rests on).",
+        description="Node -> what that step of the line rests on. A chance node the line meets without fixing "
+        "its outcome is not recorded (the model's draw) unless said otherwise.",
     )
+
+    def basis_at(self, node: str) -> Provenance:
+        """What the step at a node rests on: as declared, else not recorded."""
+        return self.provenance.get(node) or Provenance(basis="not_recorded")
 
 
 class Scenario(_Strict):

@@ -15,6 +15,7 @@ from sim.atomic import write_atomic
 from sim.diagnostics import Diagnostic, SimError, attach_source
 from sim.engine import Game, GameError, Step
 from sim.loader import read_text
+from sim.model import Basis, Citation
 from sim.runtime import CompiledScenario
 from sim.validation import diagnostics_from_validation
 from sim.yamlsource import Located, parse_yaml
@@ -48,6 +49,9 @@ class ReplayStep(_Frozen):
     note: Annotated[str, Field(max_length=10_000)] | None = None
     rationale: Annotated[str, Field(max_length=10_000)] | None = None
     forecasts: dict[Name, Annotated[float, Field(ge=0, le=1)]] = Field(default_factory=dict, max_length=50)
+    basis: Basis | None = Field(None, description="On a reference line's replay: what the step rests on.")
+    citations: list[Citation] = Field(default_factory=list, max_length=20,
+                                      description="On a reference line's replay: the passages the step rests on.")
 
 
 class ReplayFinal(_Frozen):
@@ -65,6 +69,7 @@ class Replay(_Frozen):
     seed: int = Field(ge=0, le=2**63)
     perspective: Name | None = None
     player: Name | None = None
+    line: Name | None = Field(None, description="The scenario's reference line this replay follows, if any.")
     created: dt.datetime | None = None
     steps: list[ReplayStep] = Field(default_factory=list, max_length=100_000)
     final: ReplayFinal | None = None
@@ -84,12 +89,18 @@ def _step(s: Step) -> ReplayStep:
                       forced=s.forced, at=s.at, note=s.note)
 
 
-def from_game(game: Game, player: str | None = None, extra: dict[int, dict] | None = None) -> Replay:
-    """Record the current line of a game (its path from the start to the current position)."""
+def from_game(game: Game, player: str | None = None, extra: dict[int, dict] | None = None,
+              line: str | None = None) -> Replay:
+    """Record the current line of a game (its path from the start to the current position); `line` names the
+    reference line it follows, whose provenance each step then carries."""
     sc = game.scenario
+    reference = sc.model.lines.get(line) if line is not None else None
     steps = []
     for i, s in enumerate(game.history()):
         rs = _step(s)
+        if reference is not None:
+            basis = reference.basis_at(s.node)
+            rs = rs.model_copy(update={"basis": basis.basis, "citations": list(basis.citations)})
         if extra and i in extra:
             rs = rs.model_copy(update=extra[i])
         steps.append(rs)
@@ -98,7 +109,7 @@ def from_game(game: Game, player: str | None = None, extra: dict[int, dict] | No
         final = ReplayFinal(node=game.node.id, digest=sc.digest(game.position.state),
                             scores={k: round(v, 6) for k, v in game.scores().items()})
     return Replay(scenario=ScenarioRef(id=sc.id, version=sc.model.version, hash=sc.content_hash),
-                  seed=game.seed, perspective=game.perspective, player=player,
+                  seed=game.seed, perspective=game.perspective, player=player, line=line,
                   created=dt.datetime.now(dt.UTC).replace(microsecond=0), steps=steps, final=final)
 
 
@@ -148,8 +159,45 @@ class ReplayResult:
     warnings: list[str] = field(default_factory=list)
 
     @property
+    def forced(self) -> list[int]:
+        """The steps (counted from 1) whose chance outcome was chosen, not drawn by the seed."""
+        return [i for i, s in enumerate(self.applied, start=1) if s.kind == "chance" and s.forced]
+
+    @property
     def ok(self) -> bool:
         return self.problem is None
+
+
+def step_problem(replay: Replay, scenario: CompiledScenario, recorded: ReplayStep, step: Step) -> str | None:
+    """Why a re-run step does not match its recording: another state, an outcome recorded as drawn that the seed
+    does not draw, or (on a reference line's replay) a step the line does not take or a provenance it does not
+    give. None if it matches."""
+    if step.digest != recorded.digest:
+        return "state differs from the recording"
+    if recorded.kind == "chance" and not recorded.forced and step.forced:
+        return "the seeded draw gives a different outcome than the recorded one"
+    if replay.line is None:
+        if recorded.basis is not None or recorded.citations:
+            return "the step records a provenance, but the replay follows no reference line"
+        return None
+    line = scenario.model.lines.get(replay.line)
+    if line is None:
+        return f"the replay follows the line '{replay.line}', which the scenario does not have"
+    taken = line.choices.get(recorded.node) if recorded.kind == "decision" else line.outcomes.get(recorded.node)
+    if recorded.kind == "decision" and taken != recorded.choice:
+        return f"the line '{replay.line}' takes '{taken}' here, not '{recorded.choice}'"
+    if recorded.kind == "chance" and step.forced and taken != recorded.choice:
+        return f"the outcome '{recorded.choice}' was not drawn, and the line '{replay.line}' does not fix it"
+    basis = line.basis_at(recorded.node)
+    if recorded.basis != basis.basis or list(recorded.citations) != list(basis.citations):
+        return f"the provenance recorded for this step is not what the line '{replay.line}' says"
+    return None
+
+
+def forced_by_player(replay: Replay, steps: list[Step]) -> list[int]:
+    """The steps (counted from 1) whose chance outcome the player chose rather than the seed drew: every forced
+    outcome except those fixed by the reference line the replay follows."""
+    return [i for i, s in enumerate(steps, start=1) if s.kind == "chance" and s.forced and replay.line is None]
 
 
 def run_replay(replay: Replay, scenario: CompiledScenario, verify: bool = True) -> ReplayResult:
@@ -179,12 +227,9 @@ def run_replay(replay: Replay, scenario: CompiledScenario, verify: bool = True) 
             result.problem, result.problem_step = f"{where}: {exc}", i
             return result
         result.applied.append(step)
-        if verify and step.digest != rs.digest:
-            result.problem, result.problem_step = f"{where}: state differs from the recording", i
-            return result
-        if verify and rs.kind == "chance" and not rs.forced and step.forced:
-            result.problem, result.problem_step = (f"{where}: the seeded draw gives a different outcome "
-                                                   f"than the recorded one"), i
+        problem = step_problem(replay, scenario, rs, step) if verify else None
+        if problem is not None:
+            result.problem, result.problem_step = f"{where}: {problem}", i
             return result
     if verify and replay.final is not None:
         if not game.is_over():

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sim.classfile import ClassFile
 from sim.diagnostics import Diagnostic, SimError
 from sim.forecast import ForecastSummary, score_played
 from sim.loader import load_scenario, read_text, resolve_scenario
@@ -37,6 +38,11 @@ class Student:
     path: str
     game: Played
     forecasts: ForecastSummary
+
+    @property
+    def forced(self) -> list[str]:
+        """The chance steps whose outcome the student chose instead of drawing it ("step 6, The votes ...")."""
+        return [f"step {ps.index}, {ps.step.label}" for ps in self.game.forced]
 
 
 @dataclass(frozen=True)
@@ -147,11 +153,11 @@ def _splits(sc: CompiledScenario, students: list[Student]) -> list[NodeSplit]:
     return out
 
 
-def build_report(files: list[Path], scenario: str | None = None) -> ClassReport:
-    """Read, verify and summarise replays. Each distinct recorded sequence is verified once, and sequences
-    share the steps they have in common."""
+def build_report(files: list[Path], scenario: str | None = None, classroom: ClassFile | None = None) -> ClassReport:
+    """Read, verify and summarise replays (of the class's scenario, under its rules, when a class file is given).
+    Each distinct recorded sequence is verified once, and sequences share the steps they have in common."""
     replays, problems = _read(files)
-    sc = _scenario(replays, scenario, problems)
+    sc = classroom.scenario if classroom is not None else _scenario(replays, scenario, problems)
     report = ClassReport(sc, problems=problems, files=len(files))
     cache: dict[tuple, Walk] = {}
     verifier = Verifier(sc)
@@ -164,7 +170,12 @@ def build_report(files: list[Path], scenario: str | None = None) -> ClassReport:
             report.problems.append(Problem(str(f), f"does not verify: {walk.problem}"))
             continue
         game = played(sc, replay, walk)
-        report.students.append(Student(replay.player or f.stem, str(f), game, score_played(sc, game)))
+        student = Student(replay.player or f.stem, str(f), game, score_played(sc, game))
+        if student.forced and classroom is not None and classroom.settings.forced_outcomes == "refuse":
+            report.problems.append(Problem(str(f), "refused: chance outcomes chosen, not drawn "
+                                           f"({'; '.join(student.forced)}); the class file does not allow it"))
+            continue
+        report.students.append(student)
     report.splits = _splits(sc, report.students)
     report.tree = grow(sc, [s.game for s in report.students])
     ends = Counter(sc.nodes[s.game.walk.end].id for s in report.finished)

@@ -115,6 +115,7 @@ class CompiledScenario:
     text: str = ""
     reads: frozenset[str] = frozenset()
     parameter_uses: frozenset[str] = frozenset()
+    conditions: dict[tuple, Callable[[StateTuple], bool]] = field(default_factory=dict, repr=False)
     memo: dict = field(default_factory=dict, repr=False, compare=False)
     node_index: dict[str, int] = field(init=False)
 

@@ -181,18 +181,29 @@ def test_reference_line_forces_its_outcomes_and_records_notes(write_variant):
     from sim.lines import play_line
     from sim.loader import load_scenario
 
-    path = write_variant("    choices: {proposal: iapc, terms: public_elections}",
+    path = write_variant("    choices: {proposal: iapc, terms: public_elections}\n    provenance:",
                          "    choices: {proposal: mfm, terms: resume_now}\n"
                          "    outcomes: {votes: short}\n"
-                         "    notes: {votes: 'd421: the votes were short'}")
+                         "    provenance:\n"
+                         "      votes: {basis: documented, note: 'd421: the votes were short',\n"
+                         "              citations: [{doc: d421, quote: the necessary eleven votes}]}")
     sc = load_scenario(path)
+    forced = []
     for seed in range(6):
         game = Game(sc, seed=seed)
         assert play_line(game, sc.model.lines["memo"]) is None
         steps = game.history()
         assert [s.choice for s in steps] == ["mfm", "short", "resume_now"]
         assert steps[1].note == "d421: the votes were short"
-        assert run_replay(parse_replay(dumps(from_game(game)), "x"), sc).ok
+        replay = parse_replay(dumps(from_game(game, line="memo")), "x")
+        assert [s.basis for s in replay.steps] == ["documented", "documented", "documented"]
+        assert replay.steps[1].citations[0].quote == "the necessary eleven votes"
+        result = run_replay(replay, sc)
+        assert result.ok, result.problem
+        forced.append(steps[1].forced)
+        unnamed = run_replay(parse_replay(dumps(from_game(game)), "x"), sc)
+        assert unnamed.ok and unnamed.forced == ([2] if steps[1].forced else [])
+    assert any(forced) and not all(forced), "some seeds draw the line's outcome, others are forced to it"
 
 
 def test_reference_line_stops_at_a_locked_option(write_variant):
@@ -208,18 +219,21 @@ def test_reference_line_stops_at_a_locked_option(write_variant):
 @pytest.mark.parametrize("extra,code", [
     ("    outcomes: {terms: short}", "R005"),
     ("    outcomes: {votes: shrt}", "R005"),
-    ("    notes: {vote: x}", "R001"),
+    ("      vote: {basis: not_recorded}", "R001"),
+    ("      votes: {basis: documented}", "R005"),
 ])
 def test_bad_line_references_are_reported(write_variant, extra, code):
     from sim.diagnostics import SimError
     from sim.loader import load_scenario
 
-    path = write_variant("    choices: {proposal: iapc, terms: public_elections}",
-                         "    choices: {proposal: iapc, terms: public_elections}\n" + extra)
+    where = "    choices: {proposal: iapc, terms: public_elections}\n"
+    if extra.startswith("      "):
+        where += "    provenance:               # what each step of the line rests on\n"
+    path = write_variant(where, where + extra + "\n")
     with pytest.raises(SimError) as info:
         load_scenario(path)
     assert [d.code for d in info.value.diagnostics] == [code]
-    assert info.value.diagnostics[0].line == len(path.read_text().splitlines())
+    assert info.value.diagnostics[0].line == path.read_text().splitlines().index(extra) + 1
 
 
 def test_game_can_start_at_any_position(example):

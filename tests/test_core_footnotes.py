@@ -16,9 +16,9 @@ from conftest import ROOT, SEEDS, example_text
 from sim.check import check_scenario
 from sim.debrief import build_debrief, render_markdown
 from sim.diagnostics import SimError
-from sim.footnotes import footnotes, shown_text, withheld_at
+from sim.dossier import OVER, Dossier, Moment, notice
+from sim.footnotes import footnotes, shown_text
 from sim.loader import load_scenario, parse_scenario
-from sim.model import Document
 
 D427 = (SEEDS / "d427.txt").read_text()
 PERU = ROOT / "scenarios" / "peru-1962" / "scenario.yaml"
@@ -36,29 +36,40 @@ def test_the_footnotes_of_a_seed_document_are_found():
     assert footnotes((SEEDS / "d426.txt").read_text()) == []
 
 
+NOTICES = {4: notice("Footnote 4"), 6: notice("Footnote 6")}
+
+
 def test_a_withheld_footnote_gives_way_to_a_notice_and_its_marker_stays():
-    shown = shown_text(D427, {4: dt.date(1962, 10, 4), 6: dt.date(1962, 10, 24)})
+    shown = shown_text(D427, NOTICES)
     assert "Ball approved all four recommendations" not in shown.text
     assert "October 8" not in shown.text and "Telegram 313" not in shown.text
     assert "Recommendation[4]" in shown.text and "early next year.[6]" in shown.text
     assert "A handwritten notation here reads" in shown.text
     start, end = shown.notices[4]
-    assert shown.text[start:end].startswith("(Footnote 4 is withheld until 4 October 1962")
+    assert shown.text[start:end] == "(Footnote 4 is withheld: it reports what came after this point of the game. " \
+        "It opens later in the game, or when the game ends.)"
     assert shown.text[start - 4:start] == "[4] "
-    assert shown.text[slice(*shown.notices[6])].startswith("(Footnote 6 is withheld until 24 October 1962")
+    assert shown.text[slice(*shown.notices[6])].startswith("(Footnote 6 is withheld: it reports")
     assert shown_text(D427, {}).text == D427
 
 
-def test_a_footnote_opens_on_its_date_and_when_the_game_is_over():
-    doc = Document.model_validate({"file": "d427.txt", "date": "1962-10-03",
-                                   "withheld_footnotes": {"4": {"until": "1962-10-04", "reason": "later"}}})
-    assert withheld_at(doc, dt.date(1962, 10, 3)) == {4: dt.date(1962, 10, 4)}
-    assert withheld_at(doc, dt.date(1962, 10, 4)) == {}
-    assert withheld_at(doc, None) == {}
+def test_a_notice_names_no_date():
+    for text in (notice("Footnote 6"), notice("A passage")):
+        assert not any(month in text for month in ("October", "August", "1962", "1963")), text
+
+
+def test_a_footnote_opens_on_its_date_where_its_condition_has_held_and_when_the_game_is_over():
+    peru = load_scenario(PERU)
+    dossier = Dossier(peru)
+    gradual = frozenset({("footnote", "d427", 4)})
+    assert set(dossier.withheld_footnotes("d427", Moment(dt.date(1962, 10, 3), gradual))) == {4, 6}
+    assert set(dossier.withheld_footnotes("d427", Moment(dt.date(1962, 10, 4), gradual))) == {6}
+    assert set(dossier.withheld_footnotes("d427", Moment(dt.date(1962, 10, 4)))) == {4, 6}
+    assert dossier.withheld_footnotes("d427", OVER) == {}
 
 
 def test_a_quote_in_a_withheld_footnote_is_placed_at_its_notice():
-    shown = shown_text(D427, {4: dt.date(1962, 10, 4), 6: dt.date(1962, 10, 24)})
+    shown = shown_text(D427, NOTICES)
     at = D427.index("Telegram 313")
     assert shown.notice_over(at, at + 12) == shown.notices[6]
     at = D427.index("Our policy determination")
@@ -68,7 +79,7 @@ def test_a_quote_in_a_withheld_footnote_is_placed_at_its_notice():
 def test_peru_withholds_what_its_footnotes_report_of_later_decisions():
     docs = load_scenario(PERU).model.sources.documents
     marked = {(d, int(n)): w.until.isoformat() for d, doc in docs.items() for n, w in doc.withheld_footnotes.items()}
-    assert marked == {("d421", 3): "1962-07-30", ("d427", 4): "1962-10-04", ("d427", 6): "1962-10-24",
+    assert marked == {("d421", 3): "1962-08-03", ("d427", 4): "1962-10-04", ("d427", 6): "1962-10-24",
                       ("d431", 7): "1963-07-28"}
     for (d, n), _ in marked.items():
         quoted = docs[d].withheld_footnotes[str(n)].reason
@@ -116,8 +127,9 @@ FUZZ = settings(max_examples=150, deadline=None)
 
 @FUZZ
 @given(st.text(alphabet=st.sampled_from(list("[]0123456789-\n\r \tFootnotesx")), max_size=300),
-       st.dictionaries(st.integers(0, 20), st.dates(), max_size=4))
-def test_any_text_can_be_shown_with_footnotes_withheld(text, withheld):
+       st.lists(st.integers(0, 20), max_size=4))
+def test_any_text_can_be_shown_with_footnotes_withheld(text, numbers):
+    withheld = {n: notice(f"Footnote {n}") for n in numbers}
     shown = shown_text(text, withheld)
     for number, (start, end) in shown.notices.items():
         assert shown.text[start:end].startswith(f"(Footnote {number} is withheld")
@@ -146,5 +158,6 @@ def test_the_loader_and_the_checker_survive_any_withheld_footnotes(value):
         assert exc.diagnostics and all(d.format() for d in exc.diagnostics)
         return
     check_scenario(sc)
-    for doc in sc.model.sources.documents.values():
-        shown_text(D427, withheld_at(doc, doc.date))
+    dossier = Dossier(sc)
+    for doc_id, doc in sc.model.sources.documents.items():
+        shown_text(D427, dossier.withheld_footnotes(doc_id, Moment(doc.date)))

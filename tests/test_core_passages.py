@@ -17,16 +17,16 @@ from conftest import ROOT, SEEDS, example_text
 from sim.check import check_scenario
 from sim.debrief import build_debrief, render_markdown
 from sim.diagnostics import SimError
-from sim.footnotes import passages_withheld_at, shown_text
+from sim.dossier import OVER, Dossier, Moment, notice
+from sim.footnotes import shown_text
 from sim.loader import load_scenario, parse_scenario
-from sim.model import Document
 
 D426 = (SEEDS / "d426.txt").read_text()
 D427 = (SEEDS / "d427.txt").read_text()
 PERU = ROOT / "scenarios" / "peru-1962" / "scenario.yaml"
 ANSWER = "announcing the resumption"
 FIRST = "related the President's opinion that the United States should grant official recognition to the Peruvian junta"
-NOTICE = "(A passage is withheld until 18 August 1962: it reports what came after this point of the game."
+NOTICE = notice("A passage")
 SENTENCE = ("On August 17 the Department of State issued a press release announcing the resumption of U.S. "
             "diplomatic relations with Peru.")
 D423 = '    d423: {file: d423.txt, date: 1962-07-30, title: "Instructions to the Embassy in Peru"}'
@@ -41,36 +41,39 @@ PASSAGE = """    d423:
 
 
 def test_a_withheld_passage_gives_way_to_a_notice_and_the_rest_stays():
-    shown = shown_text(D426, {}, [(SENTENCE.replace(" ", "\n  ", 3), dt.date(1962, 8, 18))])
+    shown = shown_text(D426, {}, [(SENTENCE.replace(" ", "\n  ", 3), NOTICE)])
     assert ANSWER not in shown.text and FIRST in shown.text
     assert "Meeting of Foreign Ministers on Peru. " + NOTICE in shown.text
-    assert shown.text.rstrip().endswith("and when the game ends.) (Department of State Bulletin, September 3, 1962, pages 348-349)")
+    assert shown.text.rstrip().endswith("or when the game ends.) (Department of State Bulletin, September 3, 1962, pages 348-349)")
     start = D426.index(SENTENCE)
-    assert shown.text[slice(*shown.notice_over(start + 5, start + 20))].startswith(NOTICE)
+    assert shown.text[slice(*shown.notice_over(start + 5, start + 20))] == NOTICE
     assert shown.notice_over(0, 50) is None and shown.notices == {}
-    assert shown_text(D426, {}, [("not in the text", dt.date(1962, 8, 18))]).text == D426
+    assert shown_text(D426, {}, [("not in the text", NOTICE)]).text == D426
 
 
-def test_overlapping_withheld_parts_give_one_notice_until_the_latest_date():
-    shown = shown_text(D427, {4: dt.date(1962, 10, 4)}, [("approved all four", dt.date(1962, 10, 9))])
+def test_overlapping_withheld_parts_give_way_to_the_first_notice():
+    shown = shown_text(D427, {4: notice("Footnote 4")}, [("approved all four", NOTICE)])
     assert "Ball approved" not in shown.text
-    assert shown.text[slice(*shown.notices[4])].startswith("(Footnote 4 is withheld until 9 October 1962")
+    assert shown.text[slice(*shown.notices[4])] == notice("Footnote 4")
     assert len(shown.hidden) == 1
 
 
-def test_a_passage_opens_on_its_date_and_when_the_game_is_over():
-    doc = Document.model_validate({"file": "d426.txt", "date": "1962-08-17", "withheld_passages": [
-        {"quote": SENTENCE, "until": "1962-08-18", "reason": "later"}]})
-    assert passages_withheld_at(doc, dt.date(1962, 8, 17)) == [(SENTENCE, dt.date(1962, 8, 18))]
-    assert passages_withheld_at(doc, dt.date(1962, 8, 18)) == []
-    assert passages_withheld_at(doc, None) == []
+def test_a_passage_opens_on_its_date_where_its_condition_has_held_and_when_the_game_is_over():
+    peru = load_scenario(PERU)
+    dossier = Dossier(peru)
+    resumed = frozenset({("passage", "d426", 2)})
+    assert [q for q, _ in dossier.withheld_passages("d426", Moment(dt.date(1962, 8, 17), resumed))][-1] == SENTENCE
+    assert SENTENCE not in [q for q, _ in dossier.withheld_passages("d426", Moment(dt.date(1962, 8, 18), resumed))]
+    assert SENTENCE in [q for q, _ in dossier.withheld_passages("d426", Moment(dt.date(1962, 8, 18)))]
+    assert dossier.withheld_passages("d426", OVER) == []
 
 
 def test_peru_withholds_the_resumption_at_the_decision_on_it():
     docs = load_scenario(PERU).model.sources.documents
-    assert [(p.quote, p.until.isoformat()) for p in docs["d426"].withheld_passages] == [(SENTENCE, "1962-08-18")]
-    assert SENTENCE in docs["d426"].withheld_passages[0].reason
-    assert [d for d, doc in docs.items() if doc.withheld_passages] == ["d426"]
+    passage = docs["d426"].withheld_passages[-1]
+    assert (passage.quote, passage.until.isoformat(), passage.when) == (SENTENCE, "1962-08-18", "relations_resumed")
+    assert SENTENCE in passage.reason
+    assert sorted(d for d, doc in docs.items() if doc.withheld_passages) == ["d423", "d424", "d426", "d427"]
 
 
 @pytest.fixture(scope="module")
@@ -81,13 +84,12 @@ def peru():
 def test_the_session_withholds_the_passage_on_august_17_and_opens_it_later(peru):
     session = historical_session(peru, "resumption")
     assert session.current_date() == dt.date(1962, 8, 17)
-    body, shown = session.document_text("d426", session.unlocked_until())
+    body, shown = session.document_text("d426", session.moment())
     assert ANSWER in body and ANSWER not in shown.text and FIRST in shown.text and NOTICE in shown.text
-    assert session.document_text("d426", dt.date(1962, 8, 18))[1].text == body
     later = historical_session(peru, "junta_military_pressure")
-    assert later.document_text("d426", later.unlocked_until())[1].text == body
+    assert later.document_text("d426", later.moment())[1].text == body
     over = historical_session(peru, None)
-    assert over.game.is_over() and over.document_text("d426", over.unlocked_until())[1].text == body
+    assert over.game.is_over() and over.document_text("d426", over.moment())[1].text == body
 
 
 LOAD_CASES = [
@@ -148,16 +150,17 @@ def test_the_loader_and_the_checker_survive_any_withheld_passages(value):
         assert exc.diagnostics and all(d.format() for d in exc.diagnostics)
         return
     check_scenario(sc)
-    for doc in sc.model.sources.documents.values():
-        shown_text(D426, {}, passages_withheld_at(doc, doc.date))
+    dossier = Dossier(sc)
+    for doc_id, doc in sc.model.sources.documents.items():
+        shown_text(D426, {}, dossier.withheld_passages(doc_id, Moment(doc.date)))
 
 
 @FUZZ
 @given(st.text(alphabet=st.sampled_from(list("ab \n[]1Footnotes-")), max_size=200),
-       st.dictionaries(st.integers(0, 5), st.dates(), max_size=3),
-       st.lists(st.tuples(st.text(alphabet=st.sampled_from(list("ab \n1")), max_size=6), st.dates()), max_size=3))
-def test_any_text_can_be_shown_with_footnotes_and_passages_withheld(text, withheld, passages):
-    shown = shown_text(text, withheld, passages)
+       st.lists(st.integers(0, 5), max_size=3),
+       st.lists(st.text(alphabet=st.sampled_from(list("ab \n1")), max_size=6), max_size=3))
+def test_any_text_can_be_shown_with_footnotes_and_passages_withheld(text, numbers, quotes):
+    shown = shown_text(text, {n: notice(f"Footnote {n}") for n in numbers}, [(q, NOTICE) for q in quotes])
     for part in shown.hidden:
         assert shown.text[slice(*part.notice)].startswith(("(Footnote", "(A passage"))
         assert shown.notice_over(part.start, max(part.end, part.start + 1)) is not None or part.end == part.start

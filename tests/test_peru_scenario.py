@@ -33,12 +33,19 @@ def test_reference_replays_verify(peru, name):
 def test_historical_replay_follows_the_historical_line_to_the_historical_ending(peru):
     replay = load_replay(FOLDER / "replays" / "historical.json")
     line = peru.model.lines["historical"]
+    assert replay.line == "historical"
     for step in replay.steps:
         if step.kind == "decision":
             assert line.choices[step.node] == step.choice
         elif step.node in line.outcomes:
             assert line.outcomes[step.node] == step.choice
-        assert step.note, f"step at {step.node} has no note"
+        else:
+            assert step.basis == "not_recorded", step.node
+        assert step.basis == line.basis_at(step.node).basis, step.node
+        if step.basis != "not_recorded":
+            assert step.citations, f"step at {step.node} cites nothing"
+        if step.basis != "documented":
+            assert step.note, f"step at {step.node} says nothing of why"
     assert replay.final.node == "end_historical"
     assert peru.model.nodes["end_historical"].historical
 

@@ -128,14 +128,15 @@ def test_unlocked_documents_from_a_game_stopped_before_their_date(write_variant)
     assert "Documents now unlocked" in render_markdown(d) and "September 30, 1962" in render_markdown(d)
 
 
-def test_history_from_the_historical_replay_is_dated_and_cited(tmp_path):
+def test_history_lists_the_lines_documented_steps_dated_and_cited(tmp_path):
     sc = historical_scenario(tmp_path)
     d = build_debrief(sc, play(sc, ["mfm", "called", "resume_now"]))
     h = d.history
-    assert "historical replay" in h.source
-    assert [(s.node, s.choice, str(s.date)) for s in h.steps] == [("proposal", "iapc", "1962-07-27"),
-                                                                  ("terms", "public_elections", "1962-07-30")]
-    assert all(s.citations for s in h.steps)
+    assert "'historical' line" in h.source
+    assert [(s.node, s.label, str(s.date)) for s in h.documented] == [
+        ("proposal", "Steer it to the Inter-American Peace Committee", "1962-07-27"),
+        ("terms", "Require a public reaffirmation of free elections", "1962-07-30")]
+    assert all(s.citations for s in h.documented) and h.inferred == ()
     (end,) = h.endings
     assert end.node == "quiet_end" and end.historical and end.citations[0].doc == "d421"
     text = render_markdown(d)
@@ -146,19 +147,23 @@ def test_history_from_the_historical_replay_is_dated_and_cited(tmp_path):
     assert "The record shows that a quiet OAS forum" in section
 
 
-def test_historical_line_compares_chance_outcomes_from_the_replay(tmp_path):
+def test_the_historical_line_compares_the_outcomes_it_fixes_not_the_replays_draws(tmp_path):
     sc = historical_scenario(tmp_path)
     save(play(sc, ["mfm", "short", "resume_now"]), tmp_path / "replays" / "historical.json")
     d = build_debrief(sc, play(sc, ["mfm", "called", "resume_now"]))
     hist = next(c for c in d.lines if c.id == "historical")
     assert hist.diverged.node == "proposal"
+    assert not any(r.node == "votes" for r in hist.rows), "a draw of the replay is not the line's"
+    fixed = historical_scenario(tmp_path / "fixed", outcomes="    outcomes: {votes: short}\n")
+    d = build_debrief(fixed, play(fixed, ["mfm", "called", "resume_now"]))
+    hist = next(c for c in d.lines if c.id == "historical")
     assert any(r.node == "votes" and r.player == "called" and r.line == "short" for r in hist.rows)
 
 
-def test_history_without_a_replay_uses_the_line_by_date(tmp_path):
+def test_history_without_a_replay_comes_from_the_line(tmp_path):
     sc = historical_scenario(tmp_path, with_replay=False)
     h = build_debrief(sc, play(sc, ["iapc", "public_elections"])).history
-    assert "decisions only" in h.source and [s.node for s in h.steps] == ["proposal", "terms"]
+    assert [s.node for s in h.documented] == ["proposal", "terms"] and h.drawn == () and h.drawn_in == ""
 
 
 def test_ending_is_labelled_record_or_projection(tmp_path):

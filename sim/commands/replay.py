@@ -6,7 +6,7 @@ import json
 
 from sim.diagnostics import Diagnostic, SimError
 from sim.loader import load_scenario, resolve_scenario
-from sim.replay import load_replay, run_replay
+from sim.replay import forced_by_player, load_replay, run_replay
 
 
 def register(sub) -> None:
@@ -29,6 +29,7 @@ def run(args) -> int:
     if args.json:
         print(json.dumps({
             "ok": result.ok, "problem": result.problem, "problem_step": result.problem_step,
+            "forced": forced_by_player(replay, result.applied), "line": replay.line,
             "warnings": result.warnings, "steps": [s.model_dump(mode="json") for s in result.applied],
             "over": game.is_over(), "node": game.node.id, "scores": game.scores() if game.is_over() else None,
         }, indent=2))
@@ -36,7 +37,8 @@ def run(args) -> int:
         for w in result.warnings:
             print(f"warning: {w}")
         for i, step in enumerate(result.applied, start=1):
-            chance = f" (p={step.probability:.2f}{', forced' if step.forced else ''})" if step.kind == "chance" else ""
+            how = (", fixed by the line" if replay.line else ", chosen, not drawn") if step.forced else ""
+            chance = f" (p={step.probability:.2f}{how})" if step.kind == "chance" else ""
             print(f"{i:>3}. [{step.node}] {step.kind}: {step.label}{chance}")
             for c in step.changes:
                 print(f"       {c.variable}: {c.old} -> {c.new}")
@@ -52,6 +54,11 @@ def run(args) -> int:
             print(f"{'MISMATCH' if args.verify else 'stopped'}: {result.problem}")
         elif args.verify:
             print(f"verified: {len(result.applied)} steps match")
+        chosen = forced_by_player(replay, result.applied)
+        if chosen and not result.problem:
+            steps = ", ".join(f"step {i} ({result.applied[i - 1].label})" for i in chosen)
+            print(f"chosen, not drawn: the chance outcome{'s' if len(chosen) > 1 else ''} at {steps} "
+                  f"{'were' if len(chosen) > 1 else 'was'} forced, not drawn by the seed")
     if result.problem and (args.verify or result.problem_step is not None):
         if args.json:
             return 1

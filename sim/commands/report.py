@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sim.classfile import load_class
 from sim.commands.debrief import emit, output_format
 from sim.report import build_report, collect_files, render_html, render_markdown
 
@@ -15,12 +16,16 @@ def register(sub) -> None:
         "not parse or verify are listed with the reason.")
     p.add_argument("replays", metavar="REPLAY", nargs="+")
     p.add_argument("--scenario", metavar="SCENARIO", help="the scenario (default: the replays' id under scenarios/)")
+    p.add_argument("--class", dest="classfile", metavar="FILE",
+                   help="a class file: its scenario, and its rules (forced_outcomes: refuse leaves out replays "
+                   "whose chance outcomes were chosen, not drawn)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE.md or FILE.html (atomically)")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     fmt = output_format(args.output, "report")
-    report = build_report(collect_files(args.replays), args.scenario)
+    classroom = load_class(args.classfile) if args.classfile else None
+    report = build_report(collect_files(args.replays), args.scenario, classroom)
     emit(render_html(report) if fmt == "html" else render_markdown(report), args.output)
     return 0

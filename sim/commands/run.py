@@ -69,13 +69,15 @@ def run(args) -> int:
     out = sys.stderr if args.output == "-" else sys.stdout
     for step in game.history():
         mark = f"  p={step.probability:.2f}" if step.probability is not None else ""
+        if step.forced:
+            mark += "  (fixed by the line)" if args.line else "  (chosen, not drawn)"
         print(f"{step.node:>24}  {step.kind:8}  {step.choice}{mark}", file=out)
     for m in messages:
         print(m, file=out)
     if game.is_over():
         scores = ", ".join(f"{k} {v:.1f}" for k, v in game.scores().items())
         print(f"end: {game.node.id}   scores: {scores}   value ({game.perspective}): {game.value():.1f}", file=out)
-    replay = from_game(game, player=args.player)
+    replay = from_game(game, player=args.player, line=args.line)
     if args.output == "-":
         sys.stdout.write(dumps(replay))
     elif args.output:

@@ -21,15 +21,19 @@ from sim.reporting.text import date, number, odds, plural, quotes, signed
 if TYPE_CHECKING:
     from sim.debrief import Debrief
 
-NO_CITATION = "The scenario cites no passage for this step."
-
-
 def _header(d: Debrief) -> list[Block]:
     who = f"Player: {d.player}. " if d.player else ""
     state = (f"The game ended at “{d.ending.title}”." if d.finished and d.ending
              else f"The game is unfinished: {len(d.path)} steps played.")
     out: list[Block] = [Heading(1, f"Debrief: {d.title}"),
                         Para(f"{who}Perspective: {d.perspective_label}. Seed {d.seed}. {state}")]
+    if d.line is not None:
+        out.append(Para(f"This replay follows the scenario's reference line '{d.line}': its choices, the chance "
+                        "outcomes the line fixes, and the seed's draws elsewhere."))
+    if d.forced:
+        steps = ", ".join(map(str, d.forced))
+        out.append(Para([("Chosen, not drawn: ", "b"), (f"you chose the chance outcome at step{'s' if len(d.forced) > 1 else ''} "
+                         f"{steps} instead of letting the seed draw it. It is not counted as luck.", "")]))
     if d.warnings:
         out.append(Bullets([Item(f"Warning: {w}") for w in d.warnings]))
     return out
@@ -56,10 +60,20 @@ def _ending(d: Debrief) -> list[Block]:
     return out
 
 
+def forced_words(d: Debrief, index: int) -> str:
+    """How a chance step that was not drawn by the seed is named."""
+    if d.line is not None:
+        return f"fixed by the line '{d.line}', not drawn"
+    return "you chose this outcome; it was not drawn" if index in d.forced else ""
+
+
 def _path(d: Debrief) -> list[Block]:
     rows = []
     for p in d.path:
-        extra = f"p = {p.probability:.2f}" + (", forced" if p.forced else "") if p.kind == "chance" else ""
+        extra = ""
+        if p.kind == "chance":
+            marks = forced_words(d, p.index) if p.forced else ""
+            extra = f"p = {p.probability:.2f}" + (f"; {marks}" if marks else "")
         words = " ".join(x for x in (f"Rationale: {p.rationale}" if p.rationale else "",
                                      f"Note: {p.note}" if p.note else "") if x)
         rows.append([str(p.index), date(p.date), p.title, p.kind, p.label, extra, words])
@@ -157,19 +171,39 @@ def _history(d: Debrief) -> list[Block]:
         out.append(Para(f"Warning: {w}"))
     if not h.steps and not h.endings:
         return out + [Para("This scenario records no historical line.")]
-    if h.steps:
-        out.append(Para(f"From {h.source}, dated by the scenario's nodes, each step with the passages it rests on.",
-                        "record"))
     if h.note:
         out.append(Para([("The scenario's note on this line: ", "i"), (h.note, "")]))
-    for s in h.steps:
-        what = f"chance: {s.label}" if s.kind == "chance" else s.label
-        out.append(Para([(f"{date(s.date)}, {s.title}: ", "b"), (what, "")]))
-        out.extend(quotes(s.citations) or [Para(NO_CITATION)])
+    out.append(Heading(3, "From the record"))
+    if h.documented:
+        out.append(Para(f"The documented steps of {h.source}, dated by the scenario's nodes, each with the passage "
+                        "that records it.", "record"))
+    else:
+        out.append(Para("No step of the line is documented."))
+    for s in h.documented:
+        out.append(Para([(f"{date(s.date)}, {s.title}: ", "b"), (_what(s), "")]))
+        out.extend(quotes(s.citations))
     for e in h.endings:
-        out.append(Para([(f"{e.title} ({date(e.date)}). ", "b"), (e.epilogue, "")], "record"))
+        out.append(Para([(f"{e.title} ({date(e.date)}). ", "b"), (e.epilogue, "")]))
         out.extend(quotes(e.citations) or [Para("The scenario cites no passage for this ending.")])
+    if h.inferred:
+        out.append(Heading(3, "Read from the record (inferred)"))
+        out.append(Para("These steps are the scenario's reading of the record, not what a document records; the "
+                        "reasoning and the passages it draws on follow each."))
+        for s in h.inferred:
+            out.append(Para([(f"{date(s.date)}, {s.title}: ", "b"), (_what(s), ""), (f" Reasoning: {s.note}", "i")]))
+            out.extend(quotes(s.citations))
+    if h.drawn:
+        out.append(Heading(3, "Not recorded: the model's draws"))
+        where = f" The outcomes below are those drawn in {h.drawn_in}." if h.drawn_in else ""
+        out.append(Para("The record is silent on these steps, so the model draws them, and another seed may draw "
+                        f"them otherwise.{where}", "projection"))
+        out.append(Bullets([Item(f"{date(s.date)}, {s.title}: {_what(s)}" + (f" ({s.note})" if s.note else ""))
+                            for s in h.drawn]))
     return out
+
+
+def _what(s) -> str:
+    return f"chance: {s.label}" if s.kind == "chance" else s.label
 
 
 def _unlocked(d: Debrief) -> list[Block]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.diagnostics import SimError
-from sim.footnotes import passages_withheld_at, withheld_at
+from sim.dossier import Dossier, Moment
 from sim.model import Citation
 from sim.replay import load_replay
 from sim.reporting.played import Played, PlayedStep, played
@@ -85,14 +85,38 @@ class Ending:
 
 
 @dataclass(frozen=True)
+class RecordStep:
+    """One step of the historical line as the scenario defines it, dated by its node: what it takes or fixes (or,
+    for a draw, what was drawn), and what it rests on."""
+
+    node: str
+    title: str
+    date: dt.date
+    kind: str
+    label: str
+    basis: str
+    citations: tuple[Source, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class History:
-    """What the documents record: the historical line's steps and the historical endings."""
+    """What the documents record, apart from what is read into them and what the model drew: the historical line's
+    documented steps, its inferred steps, its not-recorded steps (with the draws of `drawn_in`), and the
+    historical endings."""
 
     source: str
-    steps: tuple[PathStep, ...]
+    documented: tuple[RecordStep, ...]
+    inferred: tuple[RecordStep, ...]
+    drawn: tuple[RecordStep, ...]
     endings: tuple[Ending, ...]
     warnings: tuple[str, ...] = ()
     note: str = ""
+    drawn_in: str = ""
+
+    @property
+    def steps(self) -> tuple[RecordStep, ...]:
+        return self.documented + self.inferred + self.drawn
 
 
 def sources(sc: CompiledScenario, citations: list[Citation]) -> tuple[Source, ...]:
@@ -136,40 +160,61 @@ def historical_game(sc: CompiledScenario) -> tuple[Played | None, list[str]]:
     return game, warnings
 
 
-def history(sc: CompiledScenario, reference: Played | None, warnings: list[str]) -> History:
-    """The historical line: the historical replay's steps if there is one, else the line's choices by date."""
+def history(sc: CompiledScenario, reference: Played | None, warnings: list[str],
+            game: Played | None = None) -> History:
+    """The historical line split by what its steps rest on. Documented and inferred steps come from the line's
+    definition, so they are the same whatever the seed; not-recorded chance steps show the draws of `game` when it
+    follows the line, else those of the scenario's historical replay."""
     endings = [ending(sc, n.id) for n in sc.nodes if n.kind == "end" and n.model.historical]
     line = sc.model.lines.get(HISTORICAL)
-    note = line.description.strip() if line is not None else ""
-    if reference is not None:
-        steps = tuple(path_step(sc, ps) for ps in reference.steps)
-        if reference.over and sc.nodes[reference.walk.end].model.historical:
-            endings = [ending(sc, sc.nodes[reference.walk.end].id)]
-        source = f"the scenario's historical replay ({historical_replay_path(sc).name})"
-        return History(source, steps, tuple(endings), tuple(warnings), note)
     if line is None:
-        return History("", (), tuple(endings), tuple(warnings))
-    order = sorted(line.choices.items(), key=lambda kv: (sc.node(kv[0]).model.date, sc.node_index[kv[0]]))
+        return History("", (), (), (), tuple(endings), tuple(warnings))
+    drawn_by = game if game is not None and game.replay.line == HISTORICAL else reference
+    if reference is not None and reference.over and sc.nodes[reference.walk.end].model.historical:
+        endings = [ending(sc, sc.nodes[reference.walk.end].id)]
+    played_order = [ps.step.node for ps in drawn_by.steps] if drawn_by is not None else []
+    draws = {ps.step.node: ps.step.label for ps in drawn_by.steps if ps.step.kind == "chance"} if drawn_by else {}
+    nodes = dict.fromkeys([*played_order, *line.choices, *line.outcomes, *line.provenance])
     steps = []
-    for k, (nid, oid) in enumerate(order, start=1):
+    for nid in nodes:
+        if nid not in sc.node_index or sc.node(nid).kind == "end":
+            continue
         node = sc.node(nid)
-        move = node.move(oid)
-        steps.append(PathStep(k, nid, node.model.title or nid, node.model.date, "decision", oid, move.label, None,
-                              False, sources(sc, move.model.citations)))
-    return History(f"the scenario's '{HISTORICAL}' line (decisions only)", tuple(steps), tuple(endings),
-                   tuple(warnings), note)
+        taken = line.choices.get(nid) or line.outcomes.get(nid)
+        basis = line.basis_at(nid)
+        if taken is not None:
+            label = node.move(taken).label
+        elif node.kind == "chance" and nid in draws:
+            label = draws[nid]
+        elif nid in line.provenance and node.kind == "chance":
+            label = "(not reached)"
+        else:
+            continue
+        steps.append(RecordStep(nid, node.model.title or nid, node.model.date, node.kind, label, basis.basis,
+                                sources(sc, basis.citations), basis.note.strip()))
+    rank = {nid: k for k, nid in enumerate(played_order)}
+    steps.sort(key=lambda r: (r.date, rank.get(r.node, len(rank) + sc.node_index[r.node])))
+    by = {kind: tuple(r for r in steps if r.basis == kind) for kind in ("documented", "inferred", "not_recorded")}
+    if drawn_by is None:
+        drawn_in = ""
+    elif drawn_by is game:
+        drawn_in = f"this game (seed {game.replay.seed})"
+    else:
+        drawn_in = f"the scenario's historical replay ({historical_replay_path(sc).name}, seed {reference.replay.seed})"
+    return History(f"the scenario's '{HISTORICAL}' line", by["documented"], by["inferred"], by["not_recorded"],
+                   tuple(endings), tuple(warnings), line.description.strip(), drawn_in)
 
 
-def unlocked(sc: CompiledScenario, last: dt.date, hidden: set[str] | None = None) -> list[DocumentRef]:
-    """Documents dated after the game's last node (and any a class kept hidden), and those with footnotes or
-    passages still withheld at it, by date."""
-    hidden = hidden or set()
+def unlocked(sc: CompiledScenario, last: Moment, hidden: set[str] | None = None) -> list[DocumentRef]:
+    """Documents closed at the game's last point (dated later, kept hidden by a class, or reporting what the game
+    did not follow), and those with footnotes or passages still withheld there, by date."""
+    dossier = Dossier(sc, hidden or set())
     out = []
     for d, doc in sc.model.sources.documents.items():
-        if doc.date > last or d in hidden:
+        if not dossier.is_open(d, last):
             out.append(DocumentRef(d, doc.title or d, doc.date))
             continue
-        notes, passages = withheld_at(doc, last), passages_withheld_at(doc, last)
+        notes, passages = dossier.unlocked(d, last)
         if notes or passages:
-            out.append(DocumentRef(d, doc.title or d, doc.date, tuple(sorted(notes)), len(passages)))
+            out.append(DocumentRef(d, doc.title or d, doc.date, notes, passages))
     return sorted(out, key=lambda r: (r.date, r.id))

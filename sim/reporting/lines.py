@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.reporting.played import Played, PlayedStep
+from sim.reporting.played import PlayedStep
 from sim.runtime import CompiledScenario
 
 
@@ -53,11 +53,10 @@ def _label(sc: CompiledScenario, node: str, move: str | None) -> str | None:
     return m.label if m is not None else move
 
 
-def compare(sc: CompiledScenario, steps: list[PlayedStep], line_id: str, outcomes: dict[str, str] | None = None,
-            expected: float | None = None) -> LineComparison:
-    """Compare a path with a line's choices (and, for the historical line, the recorded chance outcomes)."""
+def compare(sc: CompiledScenario, steps: list[PlayedStep], line_id: str, expected: float | None = None) -> LineComparison:
+    """Compare a path with a line's choices and the chance outcomes it fixes (its draws are not the line's)."""
     line = sc.model.lines[line_id]
-    reference = {**(outcomes or {}), **line.choices}
+    reference = {**line.outcomes, **line.choices}
     rows, seen = [], set()
     for ps in steps:
         nid = ps.step.node
@@ -74,12 +73,3 @@ def compare(sc: CompiledScenario, steps: list[PlayedStep], line_id: str, outcome
                             _label(sc, nid, reference[nid])))
     diverged = next((r for r in rows if r.same is False), None)
     return LineComparison(line_id, line.label or line_id, line.description.strip(), tuple(rows), diverged, expected)
-
-
-def recorded_outcomes(reference: Played | None) -> dict[str, str]:
-    """The chance outcomes a reference game recorded, by node (the first time each node was reached)."""
-    out: dict[str, str] = {}
-    for ps in reference.steps if reference is not None else []:
-        if ps.step.kind == "chance":
-            out.setdefault(ps.step.node, ps.step.choice)
-    return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sim.engine import Game, GameError, Step, draw, pick
-from sim.replay import Replay, ReplayStep, run_replay
+from sim.replay import Replay, ReplayStep, forced_by_player, run_replay, step_problem
 from sim.runtime import CompiledScenario
 
 
@@ -68,6 +68,12 @@ class Played:
     @property
     def over(self) -> bool:
         return self.walk.over
+
+    @property
+    def forced(self) -> list[PlayedStep]:
+        """The chance steps whose outcome the player chose instead of the seed's draw."""
+        chosen = set(forced_by_player(self.replay, [ps.step for ps in self.steps]))
+        return [ps for ps in self.steps if ps.index in chosen]
 
 
 def chances_at(sc: CompiledScenario, node: int, state: tuple) -> dict[str, float]:
@@ -166,10 +172,9 @@ class Verifier:
                 except GameError as exc:
                     return f"{where}: {exc}", forced
             forced.append(drawn is not None and drawn != rs.choice)
-            if game.position.step.digest != rs.digest:
-                return f"{where}: state differs from the recording", forced
-            if rs.kind == "chance" and not rs.forced and forced[-1]:
-                return f"{where}: the seeded draw gives a different outcome than the recorded one", forced
+            problem = step_problem(replay, self.sc, rs, game.position.step.model_copy(update={"forced": forced[-1]}))
+            if problem is not None:
+                return f"{where}: {problem}", forced
         return None, forced
 
 

@@ -161,6 +161,23 @@ def _rationales(r: ClassReport) -> list[Block]:
     return out
 
 
+def _flags(r: ClassReport) -> list[Block]:
+    out: list[Block] = []
+    forced = [s for s in r.students if s.forced]
+    if forced:
+        out += [Heading(2, "Chance outcomes chosen, not drawn"),
+                Para("These replays verify, but their authors chose some chance outcomes instead of letting the "
+                     "seed draw them (with sim run), so their outcomes say nothing of luck."),
+                Table(["student", "file", "outcomes chosen"], [[s.name, s.path, "; ".join(s.forced)] for s in forced])]
+    lines = [s for s in r.students if s.game.replay.line is not None]
+    if lines:
+        out += [Heading(2, "Replays of a reference line"),
+                Para("These replays follow one of the scenario's reference lines (sim run --line), not a student's "
+                     "own choices."),
+                Table(["student", "file", "line"], [[s.name, s.path, s.game.replay.line] for s in lines])]
+    return out
+
+
 def _problems(r: ClassReport) -> list[Block]:
     if not r.problems:
         return []
@@ -170,4 +187,5 @@ def _problems(r: ClassReport) -> list[Block]:
 
 def blocks(r: ClassReport) -> list[Block]:
     """Every section of the class report, in reading order."""
-    return [*_summary(r), *_splits(r), *_tree(r), *_outcomes(r), *_forecasts(r), *_rationales(r), *_problems(r)]
+    return [*_summary(r), *_flags(r), *_splits(r), *_tree(r), *_outcomes(r), *_forecasts(r), *_rationales(r),
+            *_problems(r)]

@@ -137,7 +137,7 @@ class SimApp(App[int]):
             return
         if citation is None and doc is not None:
             citation = Citation.model_construct(doc=doc, quote="")
-        self.push_screen(ReaderScreen(self.session, citation, self.session.unlocked_until()))
+        self.push_screen(ReaderScreen(self.session, citation, self.session.moment()))
 
     def save_replay(self, then_exit: bool = False) -> bool:
         """Save the current line as a replay (in a browser: download it) and say where it went."""
@@ -247,7 +247,7 @@ class SimApp(App[int]):
                 yield SystemCommand(f"Perspective: {perspective.label or pid}",
                                     "Score and rank the options under this perspective",
                                     lambda pid=pid: screen.set_perspective(pid))
-        for doc_id, doc, _ in self.session.documents(self.session.unlocked_until()):
+        for doc_id, doc, _ in self.session.documents(self.session.moment()):
             yield SystemCommand(f"Read {doc_id}: {doc.title}", "Open this document in the source reader",
                                 lambda doc_id=doc_id: self.open_reader(None, doc=doc_id))
         for active in screen.active_bindings.values():

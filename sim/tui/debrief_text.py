@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from textual.content import Content
 
+from sim.reporting.debrief_blocks import forced_words
 from sim.reporting.history import Ending, Source, partly_withheld
 from sim.tui import text
 
@@ -100,10 +101,14 @@ def _against_best(d: Debrief) -> list[Content | str]:
 
 def _path(d: Debrief) -> list[Content | str]:
     parts: list[Content | str] = []
+    if d.forced:
+        parts.append(Content.styled(f"You chose {len(d.forced)} chance outcome(s) yourself instead of letting the "
+                                    "seed draw them: they are not counted as luck.", "bold $text-warning"))
     for p in d.path:
         if p.kind == "chance":
             odds = f" (p = {text.percent(p.probability)})" if p.probability is not None else ""
-            what = Content.assemble(("chance: ", "italic"), p.label, odds)
+            marks = forced_words(d, p.index) if p.forced else ""
+            what = Content.assemble(("chance: ", "italic"), p.label, odds, (f"; {marks}" if marks else "", "bold"))
         else:
             what = Content.assemble(("you chose: ", "italic"), p.label)
         parts.append(Content.assemble((f"{p.index:>2}. ", "bold"), (text.date(p.date), "bold"), f" {p.title}: ", what))
@@ -213,19 +218,40 @@ def _history(d: Debrief) -> list[Content | str]:
     parts: list[Content | str] = [Content.styled(f"Warning: {w}", "$text-warning") for w in h.warnings]
     if not h.steps and not h.endings:
         return parts + [Content.styled("This scenario records no historical line.", "italic")]
-    parts.append(Content.assemble(label("record"), f": from {h.source}, each step with the passages it rests on."))
     if h.note:
         parts.append(Content.styled(h.note, "italic"))
-    for s in h.steps:
-        what = f"chance: {s.label}" if s.kind == "chance" else s.label
-        parts += ["", Content.assemble((text.date(s.date), "bold"), f" {s.title}: ", (what, "bold"))]
-        parts += quotes(s.citations) or [Content.styled("  the scenario cites no passage for this step", "italic")]
+    parts += ["", Content.assemble(label("record"), f": the documented steps of {h.source}, each with the passage "
+                                   "that records it.")]
+    if not h.documented:
+        parts.append(Content.styled("  No step of the line is documented.", "italic"))
+    for s in h.documented:
+        parts += ["", Content.assemble((text.date(s.date), "bold"), f" {s.title}: ", (_what(s), "bold"))]
+        parts += quotes(s.citations)
     for e in h.endings:
         parts += ["", Content.assemble(("How it ended: ", "bold"), (e.title, "bold $accent"), f" ({text.date(e.date)})")]
         if e.epilogue:
             parts.append(e.epilogue)
         parts += quotes(e.citations)
+    if h.inferred:
+        parts += ["", Content.styled("Read from the record (inferred): the scenario's reading, not what a document "
+                                     "records; the reasoning follows each step.", "bold")]
+        for s in h.inferred:
+            parts += ["", Content.assemble((text.date(s.date), "bold"), f" {s.title}: ", (_what(s), "bold"))]
+            parts.append(Content.styled(f"  Reasoning: {s.note}", "italic"))
+            parts += quotes(s.citations)
+    if h.drawn:
+        where = f", as drawn in {h.drawn_in}" if h.drawn_in else ""
+        parts += ["", Content.assemble(label("projection"), ": not recorded, so the model draws these steps; another "
+                                       f"seed may draw them otherwise{where}.")]
+        for s in h.drawn:
+            parts.append(Content.assemble(f"  {text.date(s.date)} {s.title}: ", (_what(s), "bold")))
+            if s.note:
+                parts.append(Content.styled(f"    {s.note}", "$text-muted"))
     return parts
+
+
+def _what(s) -> str:
+    return f"chance: {s.label}" if s.kind == "chance" else s.label
 
 
 def _unlocked(d: Debrief) -> list[Content | str]:

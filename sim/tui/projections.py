@@ -43,13 +43,15 @@ class Projections:
         return values.index(round(p.value, 9)) + 1
 
 
-def policies(scenario: CompiledScenario) -> tuple[str, ...]:
-    """The continuation policies the analysis offers for a scenario (best play first)."""
+def policies(scenario: CompiledScenario, offered: list[str] | None = None) -> tuple[str, ...]:
+    """The continuation policies the analysis offers for a scenario (best play first); of its reference lines only
+    those `offered` (the lines whose record is open at this point of play), all of them when None."""
     try:
         from sim.analysis.policy import policy_names
     except ImportError:
         return DEFAULT_POLICIES
-    return tuple(policy_names(scenario)) or DEFAULT_POLICIES
+    names = [p for p in policy_names(scenario) if offered is None or p not in scenario.model.lines or p in offered]
+    return tuple(names) or DEFAULT_POLICIES
 
 
 def compute(scenario: CompiledScenario, key: Key) -> Projections:

@@ -14,13 +14,14 @@ from pathlib import Path
 from sim import journal
 from sim.atomic import write_atomic
 from sim.classfile import ClassFile
+from sim.dossier import OVER, Dossier, Moment, moment_of
 from sim.engine import Game, Position, Step
-from sim.footnotes import Shown, passages_withheld_at, shown_text, withheld_at
+from sim.footnotes import Shown
 from sim.forecast import ChanceEvent, events_for, split_key
 from sim.model import Document
+from sim.provenance import offered_in_play
 from sim.replay import Replay, clean_player, from_game, save
 from sim.runtime import CompiledScenario, EvaluationError, Move
-from sim.sources import read_document
 from sim.tui.annotations import Annotation
 
 Clock = Callable[[], dt.datetime]
@@ -265,44 +266,62 @@ class Session:
         states = [p.state for p in self.game.position.path()]
         return {name: [s[i] for s in states] for i, name in enumerate(self.scenario.var_names)}
 
-    def documents(self, until: dt.date | None = None) -> list[tuple[str, Document, Path]]:
-        """The dossier's documents dated on or before `until` and open to the class (all of them when None),
-        oldest first."""
+    @property
+    def dossier(self) -> Dossier:
+        return Dossier(self.scenario, self.hidden_documents)
+
+    def moment(self) -> Moment:
+        """The current point of the game as the dossier sees it (everything open once the game is over)."""
+        if self.game.is_over():
+            return OVER
+        states = [p.state for p in self.game.position.path()]
+        return moment_of(self.scenario, self.current_date(), states)
+
+    def documents(self, moment: Moment | None = None) -> list[tuple[str, Document, Path]]:
+        """The dossier's documents the reader lists at a moment (all of them when None), oldest first."""
         docs = self.model.sources.documents
-        hidden = self.hidden_documents if until is not None else set()
+        dossier = self.dossier
         rows = [(doc_id, doc, self.scenario.documents[doc_id]) for doc_id, doc in docs.items()
-                if doc_id in self.scenario.documents and doc_id not in hidden and (until is None or doc.date <= until)]
+                if doc_id in self.scenario.documents and (moment is None or dossier.listed(doc_id, moment))]
         return sorted(rows, key=lambda r: r[1].date)
 
-    def document_text(self, doc_id: str, until: dt.date | None = None) -> tuple[str, Shown] | None:
-        """A document's full text and the text the reader shows at `until`, its footnotes and passages that report
-        what came later withheld (all of them shown when None); None if it cannot be read."""
-        path = self.scenario.documents.get(doc_id)
-        body = read_document(path) if path is not None else None
-        if body is None:
-            return None
-        doc = self.model.sources.documents[doc_id]
-        return body, shown_text(body, withheld_at(doc, until), passages_withheld_at(doc, until))
+    def document_text(self, doc_id: str, moment: Moment | None = None) -> tuple[str, Shown] | None:
+        """A document's full text and the text the reader shows at a moment, its footnotes and passages that report
+        what came later (or what this game has not followed) withheld; all of it when None. None if it cannot be
+        read."""
+        dossier = self.dossier
+        moment = OVER if moment is None else moment
+        if not dossier.is_open(doc_id, moment):
+            body = dossier.text(doc_id)
+            return None if body is None else (body, Shown(dossier.instead(doc_id), {}))
+        return dossier.shown(doc_id, moment)
 
-    def closed(self, until: dt.date | None) -> tuple[int, int]:
-        """How many documents are still closed at `until`: (dated later, kept closed by the class)."""
-        if until is None:
+    def closed(self, moment: Moment | None) -> tuple[int, int]:
+        """How many documents are still closed at a moment: (opening later or on another path, kept closed by the
+        class)."""
+        if moment is None or moment.over:
             return 0, 0
-        docs = self.model.sources.documents
-        hidden = self.hidden_documents
-        later = sum(1 for d, doc in docs.items() if d not in hidden and doc.date > until)
-        return later, len(hidden & set(docs))
+        dossier = self.dossier
+        states = [dossier.document_state(d, moment) for d in self.model.sources.documents]
+        later = sum(1 for d, state in zip(self.model.sources.documents, states, strict=True)
+                    if state is not None and state != "hidden" and not dossier.listed(d, moment))
+        return later, sum(1 for state in states if state == "hidden")
 
     def current_date(self) -> dt.date:
         return self.game.node.model.date
 
-    def unlocked_until(self) -> dt.date | None:
-        """Documents are unlocked up to the current node's date, and all of them at the end."""
-        return None if self.game.is_over() else max(self.current_date(), self.model.start_date)
+    def lines_in_play(self) -> list[str]:
+        """The reference lines the player may take as the continuation of the game here: none whose record is
+        still closed at this point (every line once the game is over)."""
+        return offered_in_play(self.scenario, self.dossier, self.moment())
+
+    def start_moment(self) -> Moment:
+        """The dossier on the scenario's start date, before the first decision."""
+        return moment_of(self.scenario, self.model.start_date, [self.scenario.initial])
 
     def memo(self) -> str | None:
         """The primary document: the first dated on the start date, else the first already available."""
-        docs = self.documents(self.model.start_date)
+        docs = self.documents(self.start_moment())
         on_start = [d for d in docs if d[1].date == self.model.start_date]
         chosen = on_start or docs
         return chosen[0][0] if chosen else None

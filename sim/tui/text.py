@@ -39,7 +39,7 @@ def closed_documents(later: int, hidden: int) -> str:
     """What the player cannot read yet, and when it opens."""
     parts = []
     if later:
-        parts.append(f"{later} later document(s) unlock as the game advances.")
+        parts.append(f"{later} more document(s) open later in the game, or when it ends.")
     if hidden:
         parts.append(f"{hidden} document(s) stay closed by the class until the debrief.")
     return " ".join(parts)
@@ -63,3 +63,8 @@ def sparkline(levels: list[float], width: int = 8) -> str:
     """The last `width` levels (each from 0 to 1) as a row of block characters."""
     cells = [SPARK[round(max(0.0, min(1.0, v)) * (len(SPARK) - 1))] for v in levels[-width:]]
     return "".join(cells).rjust(width)
+
+
+def ending_in_play(node) -> str:
+    """How an ending is named before the debrief: its neutral title for play, else its title."""
+    return node.model.play_title or node.model.title or node.id

@@ -24,13 +24,13 @@ def situation_text(session: Session) -> Content:
     if model.summary:
         parts += ["", model.summary.strip()]
     parts += ["", text.heading("Documents available now")]
-    for doc_id, doc, _ in session.documents(model.start_date):
+    for doc_id, doc, _ in session.documents(session.start_moment()):
         parts.append(f"  {doc_id}  {text.date(doc.date)}  {doc.title}")
     memo = session.memo()
     if memo is not None:
         title = model.sources.documents[memo].title
         parts += ["", Content.assemble(("The memo: ", "bold"), f"{memo} {title}", ("  (o reads it)", "italic"))]
-    closed = text.closed_documents(*session.closed(model.start_date))
+    closed = text.closed_documents(*session.closed(session.start_moment()))
     if closed:
         parts.append(Content.styled(closed, "italic"))
     return text.lines(parts)

@@ -68,8 +68,7 @@ and **Log** (every change, naming its cause).
         super().__init__()
         self.session = session
         self.cache = cache or ProjectionCache()
-        self.policies = projections.policies(session.scenario)
-        self.policy = self.policies[0]
+        self.policy = projections.policies(session.scenario)[0]
         self.computing: Key | None = None
 
     def compose(self):
@@ -247,11 +246,18 @@ and **Log** (every change, naming its cause).
         self.notify(f"Perspective: {label}. Options re-ranked under its weights.")
         self.refresh_all()
 
+    @property
+    def policies(self) -> tuple[str, ...]:
+        """The continuation policies open here: best play, the reference lines whose record is open, random."""
+        return projections.policies(self.session.scenario, self.session.lines_in_play())
+
     def action_next_policy(self) -> None:
-        if len(self.policies) < 2:
+        policies = self.policies
+        if len(policies) < 2:
             self.notify(f"The analysis offers one continuation policy: {self.policy}.")
             return
-        self.policy = self.policies[(self.policies.index(self.policy) + 1) % len(self.policies)]
+        at = policies.index(self.policy) if self.policy in policies else -1
+        self.policy = policies[(at + 1) % len(policies)]
         self.refresh_all()
 
     def action_save(self) -> None:

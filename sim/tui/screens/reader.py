@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.document._document import Selection
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
+from textual.widgets.text_area import Selection
 
+from sim.dossier import Moment
 from sim.footnotes import Shown
 from sim.model import Citation
 from sim.sources import find_span
@@ -37,14 +36,14 @@ def cited_span(body: str, shown: Shown, quote: str) -> tuple[int, int] | None:
 
 
 class ReaderScreen(Screen):
-    """Documents dated on or before the current node; later ones unlock as the game advances."""
+    """The documents open at the current point of the game; later ones open as the game advances."""
 
     HELP = """\
-**Source reader.** Left: the documents of the dossier dated on or before the current point of
-the game (later ones unlock as you advance; all of them in the debrief). Right: the selected
-document; a cited passage is highlighted and scrolled into view. An editorial footnote that
-reports what came after this point is withheld until its date (all open in the debrief); its
-number stays in the text. So is a passage of the text that reports it. Escape goes back.
+**Source reader.** Left: the documents of the dossier open at the current point of the game
+(later ones open as you advance; all of them in the debrief). Right: the selected document; a
+cited passage is highlighted and scrolled into view. An editorial footnote or a passage that
+reports what came after this point, or what your game has not followed, is withheld (all open in
+the debrief); a footnote's number stays in the text. Escape goes back.
 """
 
     BINDINGS = [
@@ -52,13 +51,13 @@ number stays in the text. So is a passage of the text that reports it. Escape go
         Binding("tab", "app.focus_next", "Next pane", show=False),
     ]
 
-    def __init__(self, session: Session, citation: Citation | None = None, until: dt.date | None = None):
+    def __init__(self, session: Session, citation: Citation | None = None, moment: Moment | None = None):
         super().__init__()
         self.session = session
         self.citation = citation
-        self.until = until
-        self.docs = session.documents(until)
-        self.closed = text.closed_documents(*session.closed(until))
+        self.moment = moment
+        self.docs = session.documents(moment)
+        self.closed = text.closed_documents(*session.closed(moment))
 
     def compose(self):
         yield Header()
@@ -93,7 +92,7 @@ number stays in the text. So is a passage of the text that reports it. Escape go
 
     def show_document(self, doc_id: str) -> None:
         area = self.query_one("#doc-text", TextArea)
-        texts = self.session.document_text(doc_id, self.until)
+        texts = self.session.document_text(doc_id, self.moment)
         if texts is None:
             area.text = f"The document {doc_id} cannot be read ({self.session.scenario.documents.get(doc_id)})."
             return

@@ -76,24 +76,25 @@ def projection_section(session: Session, option_id: str, found: Projections | No
         out.append(f"  Regret against the best option: {text.number(p.regret)}")
     endings = sorted(p.endings.items(), key=lambda kv: -kv[1])
     for end_id, prob in endings[:4]:
-        node = session.scenario.node(end_id)
-        out.append(f"  {text.percent(prob):>4} ends in: {node.model.title or end_id}")
+        out.append(f"  {text.percent(prob):>4} ends in: {text.ending_in_play(session.scenario.node(end_id))}")
     return out
 
 
 def sources_section(session: Session, citations) -> list[Content | str]:
-    hidden = session.hidden_documents
-    shown = [c for c in citations if c.doc not in hidden]
+    """The passages an option cites, as the reader would show them now: a passage still withheld (or in a document
+    the class keeps closed) stands as its notice."""
     if not citations:
         return []
+    dossier, moment = session.dossier, session.moment()
     docs = session.model.sources.documents
     out: list[Content | str] = ["", text.heading("Sources (o opens the reader)")]
-    if len(shown) < len(citations):
-        out.append(Content.styled(f"{len(citations) - len(shown)} passage(s) from documents the class keeps closed "
-                                  "until the debrief", "italic"))
-    for c in shown:
+    for c in citations:
         doc = docs.get(c.doc)
         title = f"{c.doc}: {doc.title}" if doc else c.doc
+        withheld = dossier.citation_withheld(c, moment)
+        if withheld is not None:
+            out.append(Content.assemble((title, "bold"), "\n", (withheld, "italic")))
+            continue
         quote = c.quote if len(c.quote) <= QUOTE_CHARS else c.quote[:QUOTE_CHARS] + "…"
         out.append(Content.assemble((title, "bold"), "\n", (f"“{quote}”", "italic")))
     return out
