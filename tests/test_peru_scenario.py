@@ -101,3 +101,18 @@ def test_at_least_three_perspectives_prefer_different_policies(peru):
                 weights = peru.weights(b)
                 a_under_b = sum(weights[k] * v for k, v in expected_a.items())
                 assert a_under_b < value_b - 1e-9, (a, b)
+
+
+def test_the_model_card_states_every_parameter_variable_and_ending_as_the_scenario_does(peru):
+    card = (FOLDER / "README.md").read_text()
+    for name, p in peru.model.parameters.items():
+        lo, hi = p.range
+        assert f"| `{name}` | {p.value} | {lo} to {hi} |" in card, name
+    for name in peru.model.variables:
+        assert f"`{name}`" in card, name
+    for node in peru.nodes:
+        assert f"`{node.id}`" in card, node.id
+    line = peru.model.lines["historical"]
+    for nid, step in line.provenance.items():
+        label = {"not_recorded": "not recorded"}.get(step.basis, step.basis)
+        assert f"| `{nid}` |" in card and label in card, nid
