@@ -18,7 +18,12 @@ from sim.sources import find_spans
 from sim.tui import text
 from sim.tui.projections import Key, compute, policies
 from sim.tui.session import Session
-from sim.tui.widgets.details import chance_section, effects_section, projection_section, sources_section
+from sim.tui.widgets.details import (
+    chance_section,
+    effects_section,
+    projection_section,
+    sources_section,
+)
 
 PERU = ROOT / "scenarios" / "peru-1962" / "scenario.yaml"
 WORDS = 6

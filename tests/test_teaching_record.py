@@ -17,7 +17,8 @@ from sim.engine import Game
 from sim.lines import play_line
 from sim.loader import load_scenario
 from sim.replay import dumps, from_game, parse_replay, run_replay, save
-from sim.report import build_report, render_markdown as report_markdown
+from sim.report import build_report
+from sim.report import render_markdown as report_markdown
 from sim.tui import text
 from sim.tui.session import Session
 from sim.tui.widgets.details import sources_section
