@@ -18,6 +18,7 @@ from sim.forecast import ForecastSummary, score_played
 from sim.loader import load_scenario, read_text, resolve_scenario
 from sim.replay import Replay, parse_replay
 from sim.reporting import html, markdown
+from sim.reporting.history import History, historical_game, history
 from sim.reporting.played import Played, Verifier, Walk, played, walk_key
 from sim.reporting.report_blocks import blocks
 from sim.reporting.tree import ChoiceTree, grow
@@ -90,6 +91,7 @@ class ClassReport:
     endings: list[EndingCount] = field(default_factory=list)
     values: dict[str, list[float]] = field(default_factory=dict)
     files: int = 0
+    history: History | None = None
 
     @property
     def finished(self) -> list[Student]:
@@ -184,6 +186,8 @@ def build_report(files: list[Path], scenario: str | None = None, classroom: Clas
     report.endings.sort(key=lambda e: -e.count)
     finals = [sc.scores(s.game.walk.final) for s in report.finished]
     report.values = {pid: [sc.value(x, pid) for x in finals] for pid in sc.model.perspectives}
+    reference, warnings = historical_game(sc)
+    report.history = history(sc, reference, warnings)
     return report
 
 

@@ -146,3 +146,10 @@ def test_the_details_panel_shows_a_withheld_citation_as_its_notice(peru):
     cited = [peru.model.lines["historical"].provenance["october_crisis"].citations[0]]
     shown = text.lines(sources_section(session, cited)).plain
     assert "removed effective immediately" not in shown and "Footnote 6 is withheld" in shown
+
+
+def test_the_class_report_shows_the_same_record_as_the_debrief(peru, tmp_path):
+    save(historical_replay(peru, 3), tmp_path / "h.json")
+    report = report_markdown(build_report([tmp_path / "h.json"]))
+    debrief = render_markdown(build_debrief(peru, historical_replay(peru, 3)))
+    assert section(report, "### From the record") == section(debrief, "### From the record")

@@ -15,7 +15,7 @@ from sim.reporting.blocks import (
     Table,
     histogram,
 )
-from sim.reporting.history import partly_withheld
+from sim.reporting.history import History, partly_withheld
 from sim.reporting.text import date, number, odds, plural, quotes, signed
 
 if TYPE_CHECKING:
@@ -165,7 +165,12 @@ def _forecasts(d: Debrief) -> list[Block]:
 
 
 def _history(d: Debrief) -> list[Block]:
-    h = d.history
+    return history_blocks(d.history)
+
+
+def history_blocks(h: History) -> list[Block]:
+    """What actually happened: the record (documented steps and historical endings), then, apart, the steps read
+    from the record and the model's draws."""
     out: list[Block] = [Heading(2, "What actually happened")]
     for w in h.warnings:
         out.append(Para(f"Warning: {w}"))

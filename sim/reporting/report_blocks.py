@@ -16,6 +16,7 @@ from sim.reporting.blocks import (
     Table,
     histogram,
 )
+from sim.reporting.debrief_blocks import history_blocks
 from sim.reporting.text import number, plural, share
 from sim.reporting.tree import ChoiceTree
 
@@ -187,5 +188,6 @@ def _problems(r: ClassReport) -> list[Block]:
 
 def blocks(r: ClassReport) -> list[Block]:
     """Every section of the class report, in reading order."""
+    record = history_blocks(r.history) if r.history is not None and r.history.steps else []
     return [*_summary(r), *_flags(r), *_splits(r), *_tree(r), *_outcomes(r), *_forecasts(r), *_rationales(r),
-            *_problems(r)]
+            *record, *_problems(r)]
