@@ -172,6 +172,22 @@ class Compiler:
                 if var.initial not in var.values:
                     self.error("V002", f"variable '{name}': initial value '{var.initial}' is not one of its values",
                                where + ("initial",), _suggest(var.initial, var.values))
+            self._check_value_labels(name, var)
+
+    def _check_value_labels(self, name: str, var) -> None:
+        """Every value a variable's `value_labels` names is one the variable can take (V005)."""
+        for value in var.value_labels:
+            if isinstance(var, IntVariable):
+                ok = var.min <= int(value) <= var.max
+                known = f"{var.min}..{var.max}"
+            elif isinstance(var, EnumVariable):
+                ok = value in var.values
+                known = ", ".join(var.values)
+            else:
+                ok, known = True, "true, false"
+            if not ok:
+                self.error("V005", f"variable '{name}' labels the value {value!r}, which it cannot take ({known})",
+                           ("variables", name, "value_labels", value), key=True)
 
     def _check_parameters(self) -> None:
         for name, p in self.sc.parameters.items():
@@ -361,6 +377,9 @@ def iter_citations(sc: Scenario):
         for nid, step in line.provenance.items():
             for i, c in enumerate(step.citations):
                 yield ("lines", lid, "provenance", nid, "citations", i), c
+    for tid, term in sc.glossary.items():
+        for i, c in enumerate(term.citations):
+            yield ("glossary", tid, "citations", i), c
 
 
 __all__ = ["Compiler", "iter_citations", "FLOAT"]

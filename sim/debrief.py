@@ -17,6 +17,7 @@ from sim.engine import Game
 from sim.forecast import ForecastSummary, score_played
 from sim.replay import Replay, from_game
 from sim.reporting import html, markdown
+from sim.reporting.attribution import Attribution, attribute
 from sim.reporting.debrief_blocks import blocks
 from sim.reporting.history import (
     DocumentRef,
@@ -66,6 +67,7 @@ class Luck:
     best_note: str | None
     assumed_best: tuple[str, ...]
     verdict: str
+    losses: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,7 @@ class Debrief:
     warnings: tuple[str, ...] = field(default_factory=tuple)
     line: str | None = None
     forced: tuple[int, ...] = ()
+    attribution: Attribution | None = None
 
 
 def _standing(sc: CompiledScenario, game: Played) -> Standing:
@@ -165,8 +168,16 @@ def _luck(sc: CompiledScenario, game: Played, evaluator: LineEvaluator, lines: t
     known = [(c.label, c.expected) for c in lines if c.expected is not None]
     reference = max(known, key=lambda kv: kv[1]) if known else None
     forced = tuple(f"step {ps.index}, {ps.step.label}" for ps in game.forced)
+    losses: tuple[tuple[str, float], ...] = ()
+    if best is not None:
+        try:
+            found = evaluator.losses(*_policy(sc, game))
+            losses = tuple(sorted(((sc.node(n).model.title or n, v) for n, v in found.items() if v > 1e-9),
+                                  key=lambda kv: -kv[1]))
+        except AnalysisError as exc:
+            warnings.append(f"expected losses by decision not computed: {exc}")
     return Luck(pid, actual, outlook.expected, pct, tuple(outlook.distribution.items()), best, note,
-                tuple(outlook.assumed_best), verdict(outlook.expected, best, pct, single, reference, forced))
+                tuple(outlook.assumed_best), verdict(outlook.expected, best, pct, single, reference, forced), losses)
 
 
 def _lines(sc: CompiledScenario, game: Played, evaluator: LineEvaluator,
@@ -216,7 +227,16 @@ def build_debrief(sc: CompiledScenario, source: Replay | Game, *, extra: dict[in
         warnings=tuple(warnings),
         line=replay.line,
         forced=tuple(ps.index for ps in game.forced),
+        attribution=_attribution(sc, game, warnings) if over else None,
     )
+
+
+def _attribution(sc: CompiledScenario, game: Played, warnings: list[str]) -> Attribution | None:
+    try:
+        return attribute(sc, game, perspective_weighting(sc, game.perspective))
+    except AnalysisError as exc:
+        warnings.append(f"judgment and luck step by step not computed: {exc}")
+        return None
 
 
 def last_moment(sc: CompiledScenario, game: Played, current) -> Moment:

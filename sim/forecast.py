@@ -211,8 +211,19 @@ class ForecastSummary:
         return sum(s.model_brier for s in self.scores) / len(self.scores) if self.scores else None
 
 
+def _odds_when_forecast(sc: CompiledScenario, ps) -> dict[str, dict[str, float]]:
+    """The model's odds of each event's outcomes as the player saw them when forecasting: at the decision, given
+    the option, before any of the draws that followed (the numbers the forecast dialog shows)."""
+    try:
+        events = chance_events(sc, sc.node_index[ps.step.node], ps.walked.before, ps.step.choice)
+    except ForecastError:
+        return {}
+    return {e.node: {o.id: o.probability for o in e.outcomes} for e in events}
+
+
 def score_played(sc: CompiledScenario, game: Played) -> ForecastSummary:
-    """Score every forecast of a played game against the chance events that followed its decision."""
+    """Score every forecast of a played game against the chance events that followed its decision; the model's
+    own forecast beside it is the one it made with the same information (`_odds_when_forecast`)."""
     out = ForecastSummary()
     steps = game.steps
     for k, ps in enumerate(steps):
@@ -222,6 +233,7 @@ def score_played(sc: CompiledScenario, game: Played) -> ForecastSummary:
         for key, p in ps.recorded.forecasts.items():
             node, outcome = split_key(key)
             wanted.setdefault(node, {})[outcome] = p
+        odds_at_decision = _odds_when_forecast(sc, ps)
         followed = []
         for later in steps[k + 1:]:
             if later.step.kind == "decision":
@@ -233,7 +245,7 @@ def score_played(sc: CompiledScenario, game: Played) -> ForecastSummary:
             if event is None:
                 out.unscored.append(f"{where}: the event did not happen after this decision")
                 continue
-            model = event.walked.chances or {}
+            model = odds_at_decision.get(node) or event.walked.chances or {}
             try:
                 full = complete(list(model), given, node)
             except ForecastError as exc:

@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sim.dossier import Part, parts_of
+from sim.dossier import Dossier, Part, moment_of, parts_of
 from sim.runtime import CompiledScenario, EvaluationError, StateTuple
 
 POSITION_LIMIT = 2_000_000
@@ -161,6 +161,14 @@ def check_play(sc: CompiledScenario, report: Report, limit: int = POSITION_LIMIT
                        f"'{node.id}' ({part.describe()})", move.path + ("citations", i),
                        "cite what could be read at the node; the record of what happened belongs to a "
                        "reference line's provenance or to an ending", False)
+    start = moment_of(sc, sc.model.start_date, [sc.initial])
+    dossier = Dossier(sc)
+    for tid, term in sc.model.glossary.items():
+        for i, c in enumerate(term.citations):
+            if c.doc in sc.model.sources.documents and dossier.citation_withheld(c, start) is not None:
+                report("H008", f"the glossary's '{tid}' cites a passage of '{c.doc}' that is not open on the start "
+                       "date", ("glossary", tid, "citations", i),
+                       "the glossary can be opened from the first screen: cite what is open then", False)
     for node in sc.nodes:
         if node.kind == "end" and node.model.historical and not node.model.play_title:
             report("H005", f"historical ending '{node.id}' has no play_title: projections would name it by its "

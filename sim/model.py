@@ -129,22 +129,45 @@ class _Variable(_Strict):
     description: Text = ""
 
 
+ValueLabel = Annotated[str, Field(min_length=1, max_length=120)]
+
+
 class IntVariable(_Variable):
     type: Literal["int"]
     min: StrictInt = Field(ge=-1_000_000, le=1_000_000)
     max: StrictInt = Field(ge=-1_000_000, le=1_000_000)
     initial: StrictInt
+    value_labels: dict[Annotated[str, Field(pattern=r"^-?[0-9]{1,7}$")], ValueLabel] = Field(
+        default_factory=dict, max_length=64,
+        description="What the values of the scale mean, in words (0: withheld, 1: limited, ...); shown with the "
+        "number during play.")
 
 
 class BoolVariable(_Variable):
     type: Literal["bool"]
     initial: StrictBool
+    value_labels: dict[Literal["true", "false"], ValueLabel] = Field(
+        default_factory=dict, max_length=2, description="Words for true and false (default: yes and no).")
+
+
+def value_label(var: _Variable, value: object) -> str:
+    """How play names a variable's value: its label, else yes/no, the number, or the value's words."""
+    if isinstance(value, bool):
+        key = "true" if value else "false"
+        return var.value_labels.get(key) or ("yes" if value else "no")
+    label = var.value_labels.get(str(value))
+    if label:
+        return f"{value}: {label}" if isinstance(value, int) else label
+    return str(value).replace("_", " ")
 
 
 class EnumVariable(_Variable):
     type: Literal["enum"]
     values: Annotated[list[Id], Field(min_length=1, max_length=64)]
     initial: Id
+    value_labels: dict[Id, ValueLabel] = Field(
+        default_factory=dict, max_length=64,
+        description="Value -> how play names it (default: the value with its underscores as spaces).")
 
 
 Variable = Annotated[IntVariable | BoolVariable | EnumVariable, Field(discriminator="type")]
@@ -280,6 +303,14 @@ class Line(_Strict):
         return self.provenance.get(node) or Provenance(basis="not_recorded")
 
 
+class GlossaryTerm(_Strict):
+    """A term a player may not know (IAPC, MFM, junta), defined where the sources define it."""
+
+    term: ShortText
+    definition: Text
+    citations: list[Citation] = Field(default_factory=list, max_length=10)
+
+
 class Scenario(_Strict):
     """A whole scenario file."""
 
@@ -297,6 +328,10 @@ class Scenario(_Strict):
     start: Id
     nodes: dict[Id, Node] = Field(min_length=1, max_length=5000)
     lines: dict[Id, Line] = Field(default_factory=dict, max_length=50)
+    glossary: dict[Id, GlossaryTerm] = Field(
+        default_factory=dict, max_length=200,
+        description="Terms a player can look up from any screen (g), each defined and, where the sources define "
+        "it, cited.")
 
     @field_validator("version", mode="before")
     @classmethod

@@ -137,11 +137,44 @@ def _luck(d: Debrief) -> list[Block]:
     out.append(BarChart("Expected value of each line from the start", bars, scale=100))
     if k.best_note:
         out.append(Para(f"Best play from the start was not computed: {k.best_note}."))
+    out += _losses(d)
+    out += _attribution(d)
     if k.assumed_best:
         out.append(Para("Where chance would have taken you to a decision you never faced (or your option was "
                         f"locked), best play stands in for you: {', '.join(k.assumed_best)}. The distribution is "
                         "computed exactly over every position your choices could reach."))
     return out
+
+
+def _losses(d: Debrief) -> list[Block]:
+    k = d.luck
+    if k is None or k.best_expected is None:
+        return []
+    if not k.losses:
+        return [Para("No decision of your line loses anything against best play, whatever chance does.",
+                     "projection")]
+    total = sum(v for _, v in k.losses)
+    rows = [[title, number(v, 2)] for title, v in k.losses]
+    return [Heading(3, "Where the expected shortfall comes from"),
+            Para(f"Over every way the game could have gone with your choices, each decision's expected loss against "
+                 f"the best option at that point. They add up to {total:.1f}: best play's {k.best_expected:.1f} "
+                 f"less your choices' {k.expected:.1f}.", "projection"),
+            Table(["decision", "expected loss"], rows, {1})]
+
+
+def _attribution(d: Debrief) -> list[Block]:
+    a = d.attribution
+    if a is None:
+        return []
+    rows = [[str(t.index), t.title, ("chance: " if t.kind == "chance" else "") + t.label, number(t.before),
+             number(t.after), signed(t.change), "luck" if t.kind == "chance" else "judgment"] for t in a.terms]
+    return [Heading(3, "Step by step"),
+            Para(f"Best play from the start was projected to give {a.start:.1f}. At each decision, the change is that "
+                 "decision's expected loss against the best option there (judgment); at each chance event, what the "
+                 f"draw did against its expectation (luck). Your decisions cost {-a.judgment:.1f}; chance "
+                 f"{'added' if a.luck >= 0 else 'took'} {abs(a.luck):.1f}; your outcome: {a.final:.1f}.",
+                 "projection"),
+            Table(["#", "where", "what", "best play before", "after", "change", "kind"], rows, {0, 3, 4, 5})]
 
 
 def _forecasts(d: Debrief) -> list[Block]:

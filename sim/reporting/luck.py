@@ -108,6 +108,45 @@ class LineEvaluator:
         return Outlook(dict(sorted(result.items())), sorted(assumed))
 
 
+    def losses(self, at_position: dict[tuple, str], at_node: dict[str, str]) -> dict[str, float]:
+        """Where a line's expected shortfall against best play comes from: for each decision node, the expected
+        loss of the line's option there against the best option (best value minus the option's, weighted by the
+        chance of reaching each position), over every way the game can go. They add up to best play's value from
+        the start minus the line's."""
+        sc = self.sc
+        memo: dict[tuple, dict[str, float]] = {}
+
+        def loss(n: int, s: tuple) -> dict[str, float]:
+            key = (n, s)
+            found = memo.get(key)
+            if found is not None:
+                return found
+            node = sc.nodes[n]
+            out: dict[str, float] = {}
+            if node.kind == "chance":
+                raw = [max(0.0, float(m.probability(s))) for m in node.moves]
+                for m, p in zip(node.moves, settle(raw), strict=True):
+                    if p > 0:
+                        for nid, v in loss(*_step(m, s)).items():
+                            out[nid] = out.get(nid, 0.0) + p * v
+            elif node.kind == "decision":
+                move = _open_move(node, at_position.get(key) or at_node.get(node.id), s)
+                k = node.moves.index(move) if move is not None else self.best_move(n, s)
+                sol, i = self._solution(n, s)
+                x = sol.graph.moves[i].index(k)
+                out = dict(loss(*_step(node.moves[k], s)))
+                gap = sol.value[i] - sol.through(i, x)
+                if gap > 1e-12:
+                    out[node.id] = out.get(node.id, 0.0) + gap
+            memo[key] = out
+            return out
+
+        try:
+            return loss(sc.start, sc.initial)
+        except (ArithmeticError, EvaluationError) as exc:
+            raise AnalysisError(f"the line cannot be followed: {exc}") from None
+
+
 def _step(move, s: tuple) -> tuple[int, tuple]:
     s2 = move.apply(s)
     return move.next_node(s2), s2

@@ -185,6 +185,23 @@ def _luck(d: Debrief) -> list[Content | str]:
         mark = ("  ◀ you", "bold") if low == here else ""
         parts.append(Content.assemble(f"  {low:>3}–{low + BIN_WIDTH:<3} {text.percent(p):>4} ",
                                       (text.bar(p / top, 20), "$accent"), mark))
+    if k.losses:
+        total = sum(v for _, v in k.losses)
+        parts += ["", text.heading("Where the expected shortfall comes from"), Content.styled(
+            f"Over every way the game could have gone with your choices, each decision's expected loss against the "
+            f"best option there; they add up to {total:.1f} (best play {k.best_expected:.1f}, your choices "
+            f"{k.expected:.1f}).", "italic")]
+        parts += [f"  {v:6.2f}  {title}" for title, v in k.losses]
+    a = d.attribution
+    if a is not None:
+        parts += ["", text.heading("Step by step"), Content.styled(
+            f"Best play from the start: {a.start:.1f}. A decision's change is its expected loss against the best "
+            f"option there (judgment); a draw's, what chance did (luck). Decisions cost {-a.judgment:.1f}; chance "
+            f"{'added' if a.luck >= 0 else 'took'} {abs(a.luck):.1f}; your outcome: {a.final:.1f}.", "italic")]
+        for t in a.terms:
+            kind = ("luck", "$text-warning") if t.kind == "chance" else ("judgment", "$text-accent")
+            what = f"chance: {t.label}" if t.kind == "chance" else t.label
+            parts.append(Content.assemble(f"  {t.change:+6.1f} ", kind, f"  step {t.index}, {t.title}: {what}"))
     if k.assumed_best:
         parts.append(Content.styled(f"Best play stands in for you at decisions you never faced or where your "
                                     f"option was locked: {', '.join(k.assumed_best)}.", "italic"))
