@@ -149,8 +149,32 @@ def restore(journal: Journal, scenario: CompiledScenario) -> tuple[Game, list[st
             _follow(game, steps)
         except GameError as exc:
             warnings.append(f"explored line {i} dropped: {exc}")
+    _explored_order(game.root, journal.lines)
     game.goto(current)
     return game, warnings
+
+
+def _explored_order(root: Position, lines: list[list[ReplayStep]]) -> None:
+    """Put every position's branches back in the order they were explored (the order of the journal's lines),
+    so that the tree of lines reads the same after a resume."""
+    order: dict[int, list[str]] = {}
+    for steps in lines:
+        position = root
+        for rs in steps:
+            seen = order.setdefault(id(position), [])
+            if rs.choice not in seen:
+                seen.append(rs.choice)
+            position = position.children.get(rs.choice)
+            if position is None:
+                break
+    stack = [root]
+    while stack:
+        position = stack.pop()
+        wanted = order.get(id(position), [])
+        if wanted:
+            kids = position.children
+            position.children = {k: kids[k] for k in [*wanted, *kids] if k in kids}
+        stack.extend(position.children.values())
 
 
 def notes(journal: Journal, game: Game) -> Notes:

@@ -179,7 +179,7 @@ async def test_help_lists_the_keys_of_the_screen(mini):
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         keys = str(app.screen.query_one("#help-keys").render())
-        assert "Undo" in keys and "Branch" in keys and "Choose option" in keys
+        assert "Undo" in keys and "Branch" in keys and "Take" in keys and "Compare" in keys
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, PlayScreen)

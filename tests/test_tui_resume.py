@@ -87,7 +87,7 @@ def test_a_game_killed_with_sigkill_resumes_from_the_journal(data_dir, tmp_path)
     try:
         assert wait_for(lambda: b"Begin" in screen, 30), "the briefing did not appear"
         os.write(master, b"\r")
-        assert wait_for(lambda: b"Choose option" in screen, 30), "the play screen did not appear"
+        assert wait_for(lambda: b"Take" in screen and b"Compare" in screen, 30), "the play screen did not appear"
         os.write(master, b"\r")
         path = journal.journal_path("mini-peru")
         assert wait_for(path.is_file, 30), "no journal was written after the decision"

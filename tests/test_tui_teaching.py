@@ -191,16 +191,20 @@ async def test_a_class_file_fixes_the_perspective_blind_play_and_the_documents(m
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, PlayScreen)
-        await pilot.press("v", "p")
+        await pilot.press("v")
+        await settle(pilot)
+        assert any("fixes the perspective" in n for n in notices(app))
+        await pilot.press("p")
         await settle(pilot)
         assert app.session.perspective == "caracas" and app.session.blind
-        assert any("fixes the perspective" in n for n in notices(app))
-        assert any("hidden until the debrief" in n for n in notices(app))
+        assert notices(app) == ["The class file keeps projections hidden until the debrief."], "one notice at a time"
         options = app.screen.query_one(OptionsList)
         assert not any("#" in str(options.get_option_at_index(i).prompt) for i in range(options.option_count))
         assert app.screen.projections() is None
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert not any(t.startswith("Perspective:") for t in titles)
+        assert "Next perspective" not in titles and "Projections on or off" not in titles
+        assert len(titles) == len(set(titles)), "each command once"
         await pilot.press("o")
         await settle(pilot)
         assert [d[0] for d in app.screen.docs] == ["d421"]

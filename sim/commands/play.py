@@ -48,8 +48,8 @@ def replay_launch(args):
     path = resolve_scenario(args.scenarios[0] if args.scenarios else replay.scenario.id)
     scenario = load_scenario(path)
     result = run_replay(replay, scenario, verify=True)
-    session = Session(scenario, path, game=result.game, journaling=False)
-    return Launch(session=session, replay=result)
+    session = Session(scenario, path, game=result.game, journaling=False, player=replay.player)
+    return Launch(session=session, replay=result, recorded=list(replay.steps))
 
 
 def class_settings(args):

@@ -41,6 +41,7 @@ class Launch:
     session: Session | None = None
     resumed: bool = False
     replay: ReplayResult | None = None
+    recorded: list = field(default_factory=list)
     seed: int = 0
     perspective: str | None = None
     blind: bool = False
@@ -58,6 +59,7 @@ class SimApp(App[int]):
     BINDINGS = [
         Binding("f1", "help", "Help"),
         Binding("q", "request_quit", "Quit"),
+        Binding("g", "glossary", "Glossary", show=False),
     ]
 
     def __init__(self, launch: Launch):
@@ -78,7 +80,7 @@ class SimApp(App[int]):
             from sim.tui.screens.replay_viewer import ReplayScreen
 
             self.title = launch.session.model.title
-            self.push_screen(ReplayScreen(launch.session, launch.replay))
+            self.push_screen(ReplayScreen(launch.session, launch.replay, launch.recorded))
         elif self.session is not None:
             self.title = self.session.model.title
             self.push_screen(PlayScreen(self.session, self.cache) if launch.resumed else BriefingScreen(self.session))
@@ -205,6 +207,19 @@ class SimApp(App[int]):
         self.exit_after_delivery = False
         self.notify(f"The download of {filename} failed: {event.exception}", severity="error", timeout=10)
 
+    def notify(self, message: str, **kwargs) -> None:
+        """Show a notification in place of the one before it, so they never stack over the screen; its text is
+        never read as markup."""
+        kwargs.setdefault("markup", False)
+        self.clear_notifications()
+        super().notify(message, **kwargs)
+
+    def action_glossary(self) -> None:
+        from sim.tui.screens.glossary import GlossaryScreen
+
+        if self.session is not None and not isinstance(self.screen, GlossaryScreen | TooSmallScreen):
+            self.push_screen(GlossaryScreen(self.session))
+
     def action_help(self) -> None:
         from sim.tui.screens.help import HelpScreen
 
@@ -250,9 +265,12 @@ class SimApp(App[int]):
         for doc_id, doc, _ in self.session.documents(self.session.moment()):
             yield SystemCommand(f"Read {doc_id}: {doc.title}", "Open this document in the source reader",
                                 lambda doc_id=doc_id: self.open_reader(None, doc=doc_id))
+        disabled = getattr(screen, "class_disabled", set())
+        seen = set()
         for active in screen.active_bindings.values():
             binding = active.binding
-            if binding.description and active.node is screen:
+            if binding.description and active.node is screen and binding.action not in disabled | seen:
+                seen.add(binding.action)
                 yield SystemCommand(binding.description, f"Same as the key {self.get_key_display(binding)}",
                                     lambda action=binding.action: screen.run_action(action))
 

@@ -315,6 +315,17 @@ class Session:
         still closed at this point (every line once the game is over)."""
         return offered_in_play(self.scenario, self.dossier, self.moment())
 
+    def followed_line(self) -> str | None:
+        """The reference line the player has followed so far (the first, among those open in play, whose choice
+        they took at every decision met), else the first line open in play; None if there is none."""
+        offered = self.lines_in_play()
+        taken = [s for s in self.game.history() if s.kind == "decision"]
+        lines = self.model.lines
+        for lid in offered:
+            if all(lines[lid].choices.get(s.node) == s.choice for s in taken):
+                return lid
+        return offered[0] if offered else None
+
     def start_moment(self) -> Moment:
         """The dossier on the scenario's start date, before the first decision."""
         return moment_of(self.scenario, self.model.start_date, [self.scenario.initial])

@@ -6,6 +6,8 @@ import datetime as dt
 
 from textual.content import Content
 
+from sim.model import value_label
+
 PROJECTION_LABEL = "Model projection"
 
 
@@ -13,18 +15,18 @@ def date(d: dt.date) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
-def value(v: object) -> str:
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    return str(v)
+def value(var, v: object) -> str:
+    """A variable's value in words, as the scenario names it (numbers keep their number)."""
+    return value_label(var, v)
 
 
 def number(v: float) -> str:
     return f"{v:.1f}"
 
 
-def change(label: str, old: object, new: object) -> Content:
-    return Content.assemble((label, "bold"), f": {value(old)} → {value(new)}")
+def change(var, name: str, old: object, new: object) -> Content:
+    """A variable's change, with its label and its values in words."""
+    return Content.assemble((var.label or name, "bold"), f": {value(var, old)} → {value(var, new)}")
 
 
 def heading(title: str) -> Content:
@@ -68,3 +70,13 @@ def sparkline(levels: list[float], width: int = 8) -> str:
 def ending_in_play(node) -> str:
     """How an ending is named before the debrief: its neutral title for play, else its title."""
     return node.model.play_title or node.model.title or node.id
+
+
+def policy_words(session, policy: str) -> str:
+    """What a continuation policy assumes about the rest of the game, in words."""
+    lines = session.model.lines
+    if policy in lines:
+        return f"follows the line “{lines[policy].label or policy}” (best play where it is silent)"
+    if policy == "random":
+        return "is played at random, every open option alike"
+    return "is played as well as the model can (best play)"

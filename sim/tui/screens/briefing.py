@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
@@ -49,10 +49,11 @@ def perspective_text(session: Session, pid: str) -> Content:
     parts: list[Content | str] = [Content.styled(perspective.label or pid, "bold")]
     if perspective.description:
         parts.append(perspective.description.strip())
-    parts.append(text.heading("Weights"))
+    parts.append(text.heading("Weights (bars against the heaviest)"))
+    top = max(weights.values(), default=0) or 1.0
     for oid, w in weights.items():
         label = session.model.objectives[oid].label or oid
-        parts.append(Content.assemble(f"{w:>4.0%} ", (text.bar(w, 8), "$accent"), f" {label}"))
+        parts.append(Content.assemble(f"{w:>4.0%} ", (text.bar(w / top, 8), "$accent"), f" {label}"))
     return text.lines(parts)
 
 
@@ -63,13 +64,15 @@ class BriefingScreen(Screen):
 **Briefing.** Left: the situation on the start date, the documents already available and the
 memo the scenario starts from (`o` opens it in the source reader). Right: the perspective you
 play: whose weighting of the objectives scores your game and ranks the projected options.
-Arrows choose a perspective, Enter begins. You can switch perspective during play with `v`
-(unless a class file fixes it).
+Arrows choose a perspective, Enter begins; Tab moves to the situation and the perspective's
+weights, and the arrow and page keys scroll them. You can switch perspective during play with
+`v` (unless a class file fixes it). `g` opens the glossary of terms (IAPC, MFM, APRA...).
 """
 
     BINDINGS = [
         Binding("enter", "begin", "Begin", priority=True),
         Binding("o", "memo", "Read the memo"),
+        Binding("g", "app.glossary", "Glossary"),
     ]
 
     def __init__(self, session: Session):
@@ -81,7 +84,7 @@ Arrows choose a perspective, Enter begins. You can switch perspective during pla
         with Horizontal(id="briefing"):
             with VerticalScroll(id="situation"):
                 yield Static(situation_text(self.session))
-            with Vertical(id="perspectives"):
+            with VerticalScroll(id="perspectives"):
                 yield Static(text.heading("Your perspective"))
                 fixed = self.session.perspective_fixed
                 yield OptionList(*[Option(p.label or pid, id=pid, disabled=fixed and pid != self.session.perspective)

@@ -26,7 +26,7 @@ def stakes_text(session: Session) -> Content:
     for move, p, changes in session.stakes():
         parts.append(Content.assemble(f"{text.percent(p):>4} ", (text.bar(p), "$accent"), " ", (move.label, "bold")))
         for name, old, new in changes:
-            parts.append(Content.assemble("       ", text.change(variables[name].label or name, old, new)))
+            parts.append(Content.assemble("       ", text.change(variables[name], name, old, new)))
         if not changes:
             parts.append(Content.styled("       no change to the state", "italic"))
     return text.lines(parts)
@@ -39,7 +39,7 @@ def result_text(session: Session, step: Step) -> Content:
         "", text.heading("What happened"),
         Content.assemble((step.label, "bold $text-success"), f"  (it had a {odds} chance)"),
     ]
-    parts += [Content.assemble("  ", text.change(variables[c.variable].label or c.variable, c.old, c.new))
+    parts += [Content.assemble("  ", text.change(variables[c.variable], c.variable, c.old, c.new))
               for c in step.changes]
     parts += ["", Content.styled("Enter continues.", "italic")]
     return text.lines(parts)

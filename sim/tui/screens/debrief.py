@@ -19,6 +19,10 @@ from sim.tui import debrief_text, text
 from sim.tui.session import Session
 
 
+class SectionText(Static, can_focus=True):
+    """A section of the debrief: the digit keys focus it, and the arrow and page keys scroll past it."""
+
+
 def contents_line(titles: list[str]) -> Content:
     """The keys that jump to each section."""
     keys = [Content.assemble((str(i), "bold reverse"), f" {t}") for i, t in enumerate(titles, start=1)]
@@ -102,21 +106,27 @@ goes back to the tree of lines to try another branch.
         body = []
         for i, section in enumerate(found, start=2):
             heading = text.heading(f"{i}  {section.title}")
-            body.append(Static(text.lines([heading, *section.parts]), id=f"section-{section.id}",
-                               classes="debrief-section"))
+            body.append(SectionText(text.lines([heading, *section.parts]), id=f"section-{section.id}",
+                                    classes="debrief-section"))
         if debrief.unlocked:
             body.append(OptionList(*[Option(Content.assemble((r.id, "bold"), f"  {text.date(r.date)}  {r.described}"),
                                             id=r.id) for r in debrief.unlocked], id="unlocked-list"))
         scroll.mount_all(body)
 
     def action_jump(self, number: int) -> None:
+        """Scroll to a section and focus it (the list of documents, for the documents' section, so that Enter
+        opens the one highlighted)."""
+        scroll = self.query_one("#debrief", VerticalScroll)
         if number == 1:
             target = self.query_one("#debrief-ending")
+            scroll.focus()
         elif 2 <= number <= len(self.sections) + 1:
             target = self.query_one(f"#section-{self.sections[number - 2]}")
+            documents = self.sections[number - 2] == "documents" and self.query("#unlocked-list")
+            (documents.first() if documents else target).focus()
         else:
             return
-        self.query_one("#debrief", VerticalScroll).scroll_to_widget(target, top=True, animate=False)
+        scroll.scroll_to_widget(target, top=True, animate=False)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.app.open_reader(None, doc=event.option.id)

@@ -19,9 +19,10 @@ on it. `ctrl+p` opens the command palette (perspectives, documents, themes, ever
 def key_rows(screen: Screen) -> list[Content | str]:
     """The active keys of a screen, grouped by the part of the screen they belong to."""
     groups: dict[str, list[tuple[str, str]]] = {}
+    disabled = getattr(screen, "class_disabled", set())
     for active in screen.active_bindings.values():
         binding = active.binding
-        if not binding.description:
+        if not binding.description or binding.action in disabled:
             continue
         node = active.node
         owner = "Everywhere" if node is screen.app else ("This screen" if node is screen

@@ -10,7 +10,7 @@ from textual.worker import Worker, WorkerState
 
 from sim.engine import GameError
 from sim.forecast import ForecastError
-from sim.tui import projections
+from sim.tui import projections, text
 from sim.tui.annotations import Annotation
 from sim.tui.projections import Key, ProjectionCache, Projections
 from sim.tui.screens.annotate import AnnotateScreen
@@ -27,38 +27,52 @@ class PlayScreen(Screen):
     """One decision at a time; the highlighted option's effects and projection update as the cursor moves."""
 
     HELP = """\
-**Play.** Top left: the date, the decision and its briefing. Below it, the options: locked ones
-are struck through with the reason. Unless projections are hidden, each open option shows its
-rank and projected value under the chosen perspective.
+**Play.** Top left: the date, the decision and its briefing (`i` opens the whole briefing; Tab
+moves between the briefing, the options, the details and the side panel, and the arrow and page
+keys scroll the one in focus). Below it, the options: locked ones are struck through with the
+reason. Unless projections are hidden, each open option shows its rank and projected value under
+the chosen perspective.
 
 The panel below the options describes the highlighted option: first the **model's projection**
 (expected final score on each objective, the spread, the endings it leads to: a projection, not
-a fact), then what it changes at once, the chance event it leads to with the probabilities, and
-the passages of the sources it rests on. PageUp and PageDown scroll it.
+a fact), under the continuation policy its heading names: best play for the rest of the game
+unless `c` changes it. Beside it, the option's value if you keep to the reference line you have
+followed so far, and the regret of this decision (how much less than the best option it is
+projected to give). Then what it changes at once, the chance event it leads to with the
+probabilities, and the passages of the sources it rests on.
+
+`x` sets the options side by side against every objective, with your perspective's weights and
+what each option trades for what.
 
 `r` lets you write, for the highlighted option and before you take it, why you would take it
 and, for the chance events it leads to, your probability forecast. Both are optional; they are
 kept with your decision, saved in the replay, and scored in the debrief.
 
-`n` sets your name: the replays you save carry it, so a class report can tell you apart.
+`n` sets your name: the replays you save carry it, so a class report can tell you apart. `g`
+opens the glossary.
 
-On the right: **State** (every variable with its history as a sparkline), **Lines** (the tree
-of explored lines; Enter jumps to a position, and choosing differently there starts a branch)
-and **Log** (every change, naming its cause).
+On the right: **State** (every variable in words, numbers with their history as a sparkline),
+**Lines** (the tree of explored lines; Enter jumps to a position, and choosing differently
+there starts a branch; Escape goes back to the options) and **Log** (every change, naming its
+cause).
 """
 
     BINDINGS = [
-        Binding("r", "annotate", "Rationale"),
+        Binding("f1", "app.help", "Help"),
+        Binding("x", "compare", "Compare"),
+        Binding("c", "next_policy", "Policy"),
+        Binding("r", "annotate", "Why"),
         Binding("u", "undo", "Undo"),
-        Binding("b", "branch", "Branch"),
-        Binding("p", "toggle_projections", "Projections"),
-        Binding("v", "next_perspective", "Perspective"),
-        Binding("c", "next_policy", "Policy", show=False),
+        Binding("s", "save", "Save"),
+        Binding("o", "sources", "Docs"),
+        Binding("i", "briefing", "Briefing"),
+        Binding("b", "branch", "Branch", show=False),
+        Binding("p", "toggle_projections", "Projections on or off", show=False),
+        Binding("v", "next_perspective", "Next perspective", show=False),
         Binding("n", "app.player_name", "Your name", show=False),
-        Binding("s", "save", "Save replay"),
-        Binding("o", "sources", "Sources"),
-        Binding("pagedown", "scroll_details(1)", "Scroll details down", show=False, priority=True),
-        Binding("pageup", "scroll_details(-1)", "Scroll details up", show=False, priority=True),
+        Binding("escape", "back_to_options", "Back to the options", show=False),
+        Binding("pagedown", "scroll_details(1)", "Scroll down", show=False, priority=True),
+        Binding("pageup", "scroll_details(-1)", "Scroll up", show=False, priority=True),
         Binding("1", "side('state')", "State tab", show=False),
         Binding("2", "side('lines')", "Lines tab", show=False),
         Binding("3", "side('log')", "Log tab", show=False),
@@ -69,13 +83,13 @@ and **Log** (every change, naming its cause).
         self.session = session
         self.cache = cache or ProjectionCache()
         self.policy = projections.policies(session.scenario)[0]
-        self.computing: Key | None = None
+        self.computing: tuple[Key, ...] = ()
 
     def compose(self):
         yield Header()
         with Horizontal(id="play"):
             with Vertical(id="left"):
-                with VerticalScroll(id="decision-scroll", can_focus=False):
+                with VerticalScroll(id="decision-scroll"):
                     yield DecisionHeader(id="decision")
                 yield OptionsList(id="options")
                 yield OptionDetails(id="details")
@@ -97,14 +111,39 @@ and **Log** (every change, naming its cause).
         self.refresh_all()
 
     @property
-    def key(self) -> Key:
+    def class_disabled(self) -> set[str]:
+        """Actions a class file fixes (the perspective, blind play): the help and the palette do not offer them,
+        and their keys only say why."""
+        out = set()
+        if self.session.blind_fixed:
+            out.add("toggle_projections")
+        if self.session.perspective_fixed:
+            out.add("next_perspective")
+        return out
+
+    def key_for(self, policy: str) -> Key:
         game = self.session.game
-        return Key(game.position.node, game.position.state, self.session.perspective, self.policy)
+        return Key(game.position.node, game.position.state, self.session.perspective, policy)
+
+    @property
+    def key(self) -> Key:
+        return self.key_for(self.policy)
+
+    @property
+    def line(self) -> str | None:
+        """The reference line whose continuation the details show beside the policy's."""
+        return self.session.followed_line()
 
     def projections(self) -> Projections | None:
         if self.session.blind:
             return None
         return self.cache.get(self.key)
+
+    def line_projections(self) -> tuple[str, Projections | None] | None:
+        line = self.line
+        if self.session.blind or line is None:
+            return None
+        return line, self.cache.get(self.key_for(line))
 
     def update_subtitle(self) -> None:
         model = self.session.model
@@ -126,6 +165,7 @@ and **Log** (every change, naming its cause).
             return
         self.update_subtitle()
         self.query_one(DecisionHeader).show(game.node)
+        self.query_one("#decision-scroll", VerticalScroll).scroll_home(animate=False)
         explored = list(game.position.children)
         self.query_one(OptionsList).show(game.legal_options(), self.projections(), explored[-1] if explored else None)
         self.show_details()
@@ -137,29 +177,33 @@ and **Log** (every change, naming its cause).
 
     def show_details(self) -> None:
         option_id = self.query_one(OptionsList).highlighted_id
-        self.query_one(OptionDetails).show(self.session, option_id, self.projections(), self.policy)
+        self.query_one(OptionDetails).show(self.session, option_id, self.projections(), self.policy,
+                                           self.line_projections())
 
     def request_projections(self) -> None:
-        """Compute this position's projections in a worker thread, one at a time, unless cached or hidden."""
-        if self.session.blind or self.session.game.node.kind != "decision" or self.cache.get(self.key):
+        """Compute this position's projections (under the policy, and under the line followed so far) in a worker
+        thread, one batch at a time, unless cached or hidden."""
+        if self.session.blind or self.session.game.node.kind != "decision" or self.computing:
             return
-        if self.computing is not None:
+        wanted = [self.key] + ([self.key_for(self.line)] if self.line not in (None, self.policy) else [])
+        keys = tuple(k for k in wanted if self.cache.get(k) is None)
+        if not keys:
             return
-        key, scenario = self.key, self.session.scenario
-        self.computing = key
-        self.run_worker(lambda: projections.compute(scenario, key), thread=True, group="projections",
-                        name="projections")
+        scenario = self.session.scenario
+        self.computing = keys
+        self.run_worker(lambda: [projections.compute(scenario, k) for k in keys], thread=True,
+                        group="projections", name="projections")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "projections" or not event.worker.is_finished:
             return
-        self.computing = None
+        self.computing = ()
         if event.state == WorkerState.SUCCESS:
-            self.cache.put(event.worker.result)
-        found = self.cache.get(self.key)
-        if found is None and event.state == WorkerState.SUCCESS:
-            self.request_projections()
-        elif self.session.game.node.kind == "decision":
+            for found in event.worker.result:
+                self.cache.put(found)
+        if self.session.game.node.kind == "decision" and not self.session.game.is_over():
+            if event.state == WorkerState.SUCCESS:
+                self.request_projections()
             self.query_one(OptionsList).show(self.session.game.legal_options(), self.projections())
             self.show_details()
 
@@ -195,8 +239,39 @@ and **Log** (every change, naming its cause).
         self.notify("Pick a position in the tree and press Enter; a different choice there starts a new line.")
 
     def action_scroll_details(self, direction: int) -> None:
-        details = self.query_one(OptionDetails)
-        details.scroll_page_down(animate=False) if direction > 0 else details.scroll_page_up(animate=False)
+        """Page through the panel in focus (the details when the options have it)."""
+        focused = self.focused
+        target = focused if isinstance(focused, VerticalScroll) else self.query_one(OptionDetails)
+        target.scroll_page_down(animate=False) if direction > 0 else target.scroll_page_up(animate=False)
+
+    def action_briefing(self) -> None:
+        """Give the whole left side to the decision's briefing, or give the options back."""
+        left = self.query_one("#left")
+        expanded = not left.has_class("-briefing")
+        left.set_class(expanded, "-briefing")
+        if expanded:
+            self.query_one("#decision-scroll").focus()
+        else:
+            self.query_one(OptionsList).focus()
+
+    def action_back_to_options(self) -> None:
+        self.query_one("#left").remove_class("-briefing")
+        self.query_one(OptionsList).focus()
+
+    def action_compare(self) -> None:
+        from sim.tui.comparison import compare
+        from sim.tui.screens.compare import CompareScreen
+
+        if self.session.blind:
+            self.notify("The comparison is a projection: hidden in blind play.", severity="warning")
+            return
+        found = self.projections()
+        if found is None or found.error or not found.options:
+            self.notify(found.error if found is not None and found.error else
+                        "The projections are still being computed; try again in a moment.", severity="warning")
+            return
+        comparison = compare(self.session.scenario, found, self.session.perspective)
+        self.app.push_screen(CompareScreen(self.session, comparison, self.policy))
 
     def action_side(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
@@ -258,6 +333,8 @@ and **Log** (every change, naming its cause).
             return
         at = policies.index(self.policy) if self.policy in policies else -1
         self.policy = policies[(at + 1) % len(policies)]
+        self.notify(f"Projections now assume that the rest of the game "
+                    f"{text.policy_words(self.session, self.policy)}.")
         self.refresh_all()
 
     def action_save(self) -> None:

@@ -15,10 +15,20 @@ from sim.tui.widgets.dashboard import Dashboard
 from sim.tui.widgets.events import EventLog
 
 
-def status_text(session: Session, result: ReplayResult, index: int, total: int) -> Content:
+def status_text(session: Session, result: ReplayResult, index: int, total: int,
+                recorded: list | None = None) -> Content:
+    """Where the replay stands: the step, the seed and the player; what the player wrote with the step just
+    taken (rationale, forecasts); and the node reached."""
     game = session.game
+    who = f"  ·  {session.player}" if session.player else ""
     parts: list[Content | str] = [Content.assemble(("Replay ", "bold $accent"),
-                                                   f"step {index} of {total}  ·  seed {game.seed}")]
+                                                   f"step {index} of {total}  ·  seed {game.seed}{who}")]
+    step = recorded[index - 1] if recorded and 0 < index <= len(recorded) else None
+    if step is not None and step.rationale:
+        parts.append(Content.assemble(("Rationale: ", "bold"), (f"“{step.rationale}”", "italic $text-success")))
+    if step is not None and step.forecasts:
+        parts.append(Content.assemble(("Forecasts: ", "bold"), "; ".join(
+            f"{session.forecast_label(k)} {text.percent(p)}" for k, p in step.forecasts.items())))
     parts += [Content.styled(f"warning: {w}", "$text-warning") for w in result.warnings]
     if result.problem:
         parts.append(Content.styled(f"stopped early: {result.problem}", "$text-error"))
@@ -35,22 +45,25 @@ class ReplayScreen(Screen):
 
     HELP = """\
 **Replay.** A replay file re-run on its scenario. Left and right step back and forward through
-the recorded moves; Home and End go to the start and the end. The log lists every move up to
-this step with each change and its cause; the state panel shows the variables then.
+the recorded moves; Home and End go to the start and the end. The top line names the player and
+shows what they wrote with the step just taken (their rationale and forecasts). The log lists
+every move up to this step with each change and its cause; the state panel shows the variables
+then.
 A replay that no longer matches the scenario stops at the first step that differs, and says so.
 """
 
     BINDINGS = [
-        Binding("left", "step(-1)", "Back"),
-        Binding("right", "step(1)", "Forward"),
-        Binding("home", "jump(0)", "Start"),
-        Binding("end", "jump(-1)", "End"),
+        Binding("left", "step(-1)", "Back", priority=True),
+        Binding("right", "step(1)", "Forward", priority=True),
+        Binding("home", "jump(0)", "Start", priority=True),
+        Binding("end", "jump(-1)", "End", priority=True),
     ]
 
-    def __init__(self, session: Session, result: ReplayResult):
+    def __init__(self, session: Session, result: ReplayResult, recorded: list | None = None):
         super().__init__()
         self.session = session
         self.result = result
+        self.recorded = recorded or []
         self.positions = session.game.position.path()
         self.index = 0
 
@@ -71,7 +84,8 @@ A replay that no longer matches the scenario stops at the first step that differ
     def show(self) -> None:
         self.session.game.goto(self.positions[self.index])
         total = len(self.positions) - 1
-        self.query_one("#replay-status", Static).update(status_text(self.session, self.result, self.index, total))
+        self.query_one("#replay-status", Static).update(status_text(self.session, self.result, self.index, total,
+                                                                    self.recorded))
         self.query_one(EventLog).refresh_events()
         self.query_one(Dashboard).refresh_values()
         self.query_one("#replay-log", VerticalScroll).scroll_end(animate=False)

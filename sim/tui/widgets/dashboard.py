@@ -1,30 +1,36 @@
-"""The state variables, grouped, each with its value now and its history along the line as a sparkline
-(scaled from the lowest to the highest value the variable can take)."""
+"""The state variables, grouped: each with its label in full, its value now in words and, for a number, its
+history along the line as a sparkline (scaled from the lowest to the highest value the variable can take)."""
 
 from __future__ import annotations
 
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from sim.model import EnumVariable, IntVariable
+from sim.model import IntVariable
 from sim.tui import text
 from sim.tui.session import Session
 
 
-def level(var, v: object) -> float:
-    """A variable's value placed between its lowest (0) and highest (1) possible values."""
-    if isinstance(v, bool):
-        return float(v)
-    if isinstance(var, EnumVariable):
-        return var.values.index(v) / max(1, len(var.values) - 1)
+def level(var: IntVariable, v: int) -> float:
+    """A number placed between its variable's lowest (0) and highest (1) values."""
+    return (v - var.min) / (var.max - var.min) if var.max > var.min else 0.0
+
+
+def row(var, name: str, values: list[object]) -> Content:
+    """One variable: its label, its value in words (highlighted when the last move changed it), and a sparkline
+    of its history when it is a number."""
+    moved = len(values) > 1 and values[-1] != values[-2]
+    shown = Content.styled(text.value(var, values[-1]), "bold $text-warning" if moved else "bold")
+    parts = [Content(f"{var.label or name}: "), shown]
     if isinstance(var, IntVariable) and var.max > var.min:
-        return (v - var.min) / (var.max - var.min)
-    return 0.0
+        history = text.sparkline([level(var, v) for v in values]).strip()
+        parts += [" ", Content.styled(history, "$accent")]
+    return Content.assemble(*parts)
 
 
 class Dashboard(VerticalScroll):
-    """One row per variable under its group's heading."""
+    """One row per variable under its group's heading; a row's tooltip gives the variable's description."""
 
     def __init__(self, session: Session, **kwargs):
         super().__init__(**kwargs)
@@ -37,10 +43,10 @@ class Dashboard(VerticalScroll):
         for group, names in groups.items():
             yield Static(text.heading(group), classes="group")
             for name in names:
-                with Horizontal(classes="var-row"):
-                    yield Static(self.session.model.variables[name].label or name, classes="var-label")
-                    yield Static(id=f"var-{name}", classes="var-value")
-                    yield Static(id=f"spark-{name}", classes="var-spark")
+                var = self.session.model.variables[name]
+                widget = Static(id=f"var-{name}", classes="var-row")
+                widget.tooltip = (var.description or var.label or name).strip()
+                yield widget
 
     def on_mount(self) -> None:
         self.refresh_values()
@@ -48,9 +54,4 @@ class Dashboard(VerticalScroll):
     def refresh_values(self) -> None:
         variables = self.session.model.variables
         for name, values in self.session.trajectory().items():
-            var = variables[name]
-            moved = len(values) > 1 and values[-1] != values[-2]
-            style = "bold $text-warning" if moved else "bold"
-            self.query_one(f"#var-{name}", Static).update(Content.styled(text.value(values[-1]), style))
-            self.query_one(f"#spark-{name}", Static).update(
-                Content.styled(text.sparkline([level(var, v) for v in values]), "$accent"))
+            self.query_one(f"#var-{name}", Static).update(row(variables[name], name, values))

@@ -19,7 +19,7 @@ def effects_section(session: Session, preview: Preview) -> list[Content | str]:
     if preview.problem:
         return out + [Content.styled(f"cannot be applied here: {preview.problem}", "$text-error")]
     variables = session.model.variables
-    out += [text.change(variables[n].label or n, old, new) for n, old, new in preview.changes]
+    out += [text.change(variables[n], n, old, new) for n, old, new in preview.changes]
     if not preview.changes:
         out.append(Content.styled("no immediate change to the state", "italic"))
     return out
@@ -50,11 +50,15 @@ def annotation_section(session: Session, annotation: Annotation) -> list[Content
     return out
 
 
-def projection_section(session: Session, option_id: str, found: Projections | None,
-                       policy: str) -> list[Content | str]:
+def projection_section(session: Session, option_id: str, found: Projections | None, policy: str,
+                       line: tuple[str, Projections | None] | None = None) -> list[Content | str]:
+    """The highlighted option's projection: expected scores, weighted value with its spread and the endings it
+    leads to, under the continuation policy named in the heading; beside it, its value if the player keeps to
+    the reference line they have followed so far, and the regret of the decision itself."""
     perspective = session.model.perspectives[session.perspective].label or session.perspective
-    title = f"{text.PROJECTION_LABEL} (policy: {policy}; perspective: {perspective})"
-    out: list[Content | str] = [text.heading(title)]
+    out: list[Content | str] = [text.heading(f"{text.PROJECTION_LABEL} (c changes the policy)"),
+                                Content.styled(f"Under {perspective}, if the rest of the game "
+                                               f"{text.policy_words(session, policy)}.", "italic")]
     if session.blind:
         why = "the class keeps them until the debrief" if session.blind_fixed else "p shows projections"
         return out + [Content.styled(f"hidden: blind play ({why})", "italic")]
@@ -72,12 +76,27 @@ def projection_section(session: Session, option_id: str, found: Projections | No
     out.append(Content.assemble(("  Weighted value: ", "bold"),
                                 f"{text.number(p.value)} ± {text.number(p.stdev)}",
                                 f"  (range {text.number(p.worst)} to {text.number(p.best)})"))
-    if p.regret:
-        out.append(f"  Regret against the best option: {text.number(p.regret)}")
+    out.append(f"  Regret of this decision against the best option: {text.number(p.regret or 0.0)}")
+    if line is not None and line[0] != policy:
+        out += line_value(session, option_id, *line)
     endings = sorted(p.endings.items(), key=lambda kv: -kv[1])
     for end_id, prob in endings[:4]:
         out.append(f"  {text.percent(prob):>4} ends in: {text.ending_in_play(session.scenario.node(end_id))}")
     return out
+
+
+def line_value(session: Session, option_id: str, lid: str, found: Projections | None) -> list[Content | str]:
+    """The option's value if the rest of the game follows the reference line the player has kept to."""
+    label = session.model.lines[lid].label or lid
+    followed = session.followed_line() == lid and any(s.kind == "decision" for s in session.game.history())
+    whose = "the line you have followed so far" if followed else "a reference line"
+    if found is None:
+        return [Content.styled(f"  If you keep to “{label}” ({whose}): computing…", "italic")]
+    p = found.options.get(option_id)
+    if found.error or p is None or p.value is None:
+        return []
+    return [Content.assemble(("  If you keep to ", "bold"), f"“{label}” ({whose}): ",
+                             (text.number(p.value), "bold"), f" (regret {text.number(p.regret or 0.0)})")]
 
 
 def sources_section(session: Session, citations) -> list[Content | str]:
@@ -100,24 +119,31 @@ def sources_section(session: Session, citations) -> list[Content | str]:
     return out
 
 
-class OptionDetails(VerticalScroll, can_focus=False):
+class OptionDetails(VerticalScroll):
     """The highlighted option's effects, the chance after it, its projection and its sources."""
 
     def compose(self):
         yield Static(id="details-body")
 
-    def show(self, session: Session, option_id: str | None, found: Projections | None, policy: str) -> None:
+    def show(self, session: Session, option_id: str | None, found: Projections | None, policy: str,
+             line: tuple[str, Projections | None] | None = None) -> None:
+        """Show an option; the panel starts at its top whenever the option or the decision changes."""
         body = self.query_one("#details-body", Static)
+        where = (session.game.position, option_id)
+        if where != getattr(self, "_showing", None):
+            self._showing = where
+            self.scroll_home(animate=False)
         if option_id is None:
             body.update(Content.styled("No option is open.", "italic"))
             return
         move = session.game.node.move(option_id)
         preview = session.preview(option_id)
-        parts = projection_section(session, option_id, found, policy) + [""]
+        parts = projection_section(session, option_id, found, policy, line) + [""]
         parts += effects_section(session, preview)
         parts += chance_section(session, preview)
         parts += annotation_section(session, session.annotation(option_id))
         if move.model.description:
             parts += ["", move.model.description.strip()]
+        parts += [Content.styled(f"(option id: {option_id}, as sim run --choose names it)", "$text-muted")]
         parts += sources_section(session, move.model.citations)
         body.update(text.lines(parts))

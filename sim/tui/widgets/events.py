@@ -23,10 +23,9 @@ def event_lines(session: Session) -> list[Content | str]:
             head = Content.assemble((when, "bold"), f" chance: {step.label}{odds}")
         out.append(head)
         for c in step.changes:
-            label = variables[c.variable].label or c.variable
             cause = session.scenario.node(c.node).move(c.cause)
             because = cause.label if cause is not None else c.cause
-            out.append(Content.assemble("  ", text.change(label, c.old, c.new), (f"  (cause: {because})", "italic")))
+            out.append(Content.assemble("  ", text.change(variables[c.variable], c.variable, c.old, c.new), (f"  (cause: {because})", "italic")))
     return out or [Content.styled("Nothing has happened yet.", "italic")]
 
 

@@ -9,14 +9,27 @@ from sim.engine import Position
 from sim.tui.session import Session
 
 
-def position_label(session: Session, position: Position, on_path: bool, current: bool) -> Text:
+LABEL_CHARS = 40
+
+
+def short_date(d) -> str:
+    return f"{d.day} {d:%b}"
+
+
+def position_label(session: Session, position: Position, on_path: bool, current: bool, branch: bool = False) -> Text:
+    """A position of the tree: its date and move, cut to fit; the first position of a branch says which decision
+    it left the line at."""
     step = position.step
     if step is None:
-        label = f"Start: {session.model.title}"
-    elif step.kind == "chance":
-        label = f"chance: {step.label}"
+        label = "Start"
     else:
-        label = step.label
+        node = session.scenario.node(step.node)
+        what = f"chance: {step.label}" if step.kind == "chance" else step.label
+        if len(what) > LABEL_CHARS:
+            what = what[:LABEL_CHARS - 1] + "…"
+        label = f"{short_date(node.model.date)} · {what}"
+        if branch:
+            label = f"↳ at {node.model.title or node.id}: {label}"
     if current:
         return Text(f"▶ {label}", style="bold reverse")
     return Text(label, style="bold" if on_path else "dim")
@@ -45,15 +58,18 @@ class LinesTree(Tree[Position]):
         if self._current is not None:
             self.move_cursor(self._current)
 
-    def _add_line(self, parent, position: Position | None) -> None:
-        """A line continues at its own level; other moves tried at a position are nested under it."""
+    def _add_line(self, parent, position: Position | None, branch: bool = False) -> None:
+        """A line continues at its own level, its moves in the order explored; other moves tried at a position
+        are nested under it, each naming the decision where it left the line."""
         game = self.session.game
         while position is not None:
             children = list(position.children.values())
-            label = position_label(self.session, position, id(position) in self._path, position is game.position)
+            label = position_label(self.session, position, id(position) in self._path, position is game.position,
+                                   branch)
+            branch = False
             node = parent.add(label, data=position, expand=True, allow_expand=len(children) > 1)
             if position is game.position:
                 self._current = node
             for other in children[1:]:
-                self._add_line(node, other)
+                self._add_line(node, other, branch=True)
             position = children[0] if children else None

@@ -24,7 +24,7 @@ def option_prompt(status: OptionStatus, found: Projections | None) -> Content:
 class OptionsList(OptionList):
     """Arrows move, Enter takes the highlighted option."""
 
-    BINDINGS = [("enter", "select", "Choose option")]
+    BINDINGS = [("enter", "select", "Take")]
 
     def show(self, statuses: list[OptionStatus], found: Projections | None, prefer: str | None = None) -> None:
         """Fill the list; highlight the same option as before if it is still here, else `prefer`,
