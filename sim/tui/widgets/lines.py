@@ -8,7 +8,6 @@ from textual.widgets import Tree
 from sim.engine import Position
 from sim.tui.session import Session
 
-
 LABEL_CHARS = 40
 
 
