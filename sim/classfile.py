@@ -8,6 +8,7 @@
     blind: true                    # no projections until the debrief
     documents: [d420, d421, d423]  # or "all" (the default); the others stay closed until the debrief
     forced_outcomes: refuse        # a replay whose chance outcomes were chosen, not drawn: flag (default) or refuse
+    forecast_odds: false           # show the model's odds beside the forecast inputs (default false)
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ class ClassSettings(BaseModel):
     seed: StrictInt = Field(0, ge=0, le=2**63)
     blind: StrictBool = False
     documents: Literal["all"] | Annotated[list[Id], Field(max_length=500)] = "all"
+    forecast_odds: StrictBool = Field(
+        False, description="Whether the forecast dialog shows the model's odds beside the students' inputs (never "
+        "in blind play). Without it a forecast is the student's own.")
     forced_outcomes: Literal["flag", "refuse"] = Field(
         "flag", description="What `sim report --class` does with a replay whose chance outcomes the student chose "
         "instead of drawing them: flag it in the report, or refuse it (listed with the files left out).")

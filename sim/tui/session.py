@@ -99,6 +99,12 @@ class Session:
         return self.classroom is not None and self.classroom.settings.blind
 
     @property
+    def forecast_odds(self) -> bool:
+        """Whether the forecast dialog shows the model's odds beside the player's inputs: only where a class file
+        allows it, and never in blind play, so that a forecast is the player's own."""
+        return self.classroom is not None and self.classroom.settings.forecast_odds and not self.blind
+
+    @property
     def hidden_documents(self) -> set[str]:
         """Documents the class keeps closed until the debrief."""
         return self.classroom.hidden_documents if self.classroom is not None else set()

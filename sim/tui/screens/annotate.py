@@ -54,8 +54,9 @@ the option, saved in the replay and scored in the debrief (Brier score, beside t
                 yield Static(Content.styled("This option leads to no chance event before the next decision: "
                                             "nothing to forecast.", "italic"))
             else:
+                shown = ("\nThe class shows the model's odds beside your inputs." if self.show_odds else "")
                 yield Static(Content.assemble(text.heading("What will chance bring?"), "\n",
-                                              (FORECAST_HELP, "italic")))
+                                              (FORECAST_HELP + shown, "italic")))
             for i, event in enumerate(self.events):
                 yield Static(self.event_title(event), classes="event-title")
                 for j, outcome in enumerate(event.outcomes):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Footer, Static
 
 from sim.tui import text
 
@@ -14,6 +16,24 @@ GENERAL = """\
 Keyboard first, mouse everywhere: click an option, a tab or a tree node as you would press Enter
 on it. `ctrl+p` opens the command palette (perspectives, documents, themes, every action).
 """
+
+
+def help_text(source: str) -> Content:
+    """A screen's help as display text: paragraphs joined, **bold** and `keys` marked (the only markup the help
+    texts use)."""
+    paragraphs = [" ".join(p.split()) for p in source.strip().split("\n\n")]
+    out = []
+    for paragraph in paragraphs:
+        parts: list[Content | str] = []
+        for k, chunk in enumerate(re.split(r"(\*\*[^*]+\*\*|`[^`]+`)", paragraph)):
+            if k % 2 == 0:
+                parts.append(chunk)
+            elif chunk.startswith("**"):
+                parts.append(Content.styled(chunk[2:-2], "bold"))
+            else:
+                parts.append(Content.styled(chunk[1:-1], "bold $accent"))
+        out.append(Content.assemble(*parts))
+    return Content("\n\n").join(out)
 
 
 def key_rows(screen: Screen) -> list[Content | str]:
@@ -46,7 +66,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self):
         with VerticalScroll(id="help"):
-            yield Markdown(getattr(self.under, "HELP", "") + "\n" + GENERAL)
+            yield Static(help_text(getattr(self.under, "HELP", "") + "\n\n" + GENERAL), id="help-text")
             yield Static(text.lines(key_rows(self.under)), id="help-keys")
         yield Footer()
 

@@ -287,7 +287,7 @@ cause).
             self.notify(f"No forecast possible for this option: {exc}", severity="warning")
             events = []
         label = self.session.game.node.move(option_id).label
-        dialog = AnnotateScreen(label, events, self.session.annotation(option_id), show_odds=not self.session.blind)
+        dialog = AnnotateScreen(label, events, self.session.annotation(option_id), show_odds=self.session.forecast_odds)
         self.app.push_screen(dialog, lambda result: self.annotated(option_id, result))
 
     def annotated(self, option_id: str, result: Annotation | None) -> None:
