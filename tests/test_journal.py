@@ -100,3 +100,18 @@ def test_rationales_forecasts_and_the_class_file_survive_a_restore(data_dir, min
     found = {p.step.choice: n for p, n in journal.notes(saved, restored).items()}
     assert found == {"mfm": notes[first], "iapc": notes[branch]}
     assert journal.extra(restored, journal.notes(saved, restored)) == {0: notes[branch]}
+
+
+def test_the_tree_of_lines_keeps_its_order_after_a_restore(example):
+    from sim.journal import restore, snapshot
+
+    game = Game(example, seed=0)
+    game.play("iapc")
+    game.undo()
+    game.play("mfm")
+    order = [[p.step.choice for p in leaf.path()[1:]] for leaf in game.lines()]
+    assert order[0][0] == "iapc" and game.position.path()[1].step.choice == "mfm", "the current line came second"
+    restored, warnings = restore(snapshot(game, example.path), example)
+    assert not warnings
+    assert [[p.step.choice for p in leaf.path()[1:]] for leaf in restored.lines()] == order
+    assert restored.position.path()[1].step.choice == "mfm"
