@@ -9,7 +9,7 @@ import pytest
 from pilot import pilot_test, settle
 
 from sim import journal
-from sim.cli import main
+from sim.cli import build_parser, main
 from sim.replay import load_replay, run_replay
 from sim.tui.app import Launch, SimApp
 from sim.tui.screens.briefing import BriefingScreen
@@ -254,3 +254,40 @@ async def test_the_policy_and_the_palette_reach_the_play_screen(mini):
         assert "Perspective: Betancourt's Venezuela" in titles
         assert any(t.startswith("Read d421") for t in titles)
         assert "Undo" in titles
+
+
+@pilot_test
+async def test_home_and_end_jump_in_the_replay_viewer_whatever_has_the_focus(mini, tmp_path):
+    from sim.commands.play import replay_launch
+
+    replay = tmp_path / "r.json"
+    assert main(["run", str(MINI), "--choose", "iapc,public_elections", "--player", "Ann Lee", "-o", str(replay)]) == 0
+    app = SimApp(replay_launch(build_parser().parse_args(["play", str(MINI), "--replay", str(replay)])))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#replay-log").focus()
+        await pilot.press("end")
+        await settle(pilot)
+        assert app.session.game.is_over()
+        status = str(app.screen.query_one("#replay-status").render())
+        assert "Ann Lee" in status
+        await pilot.press("home")
+        await settle(pilot)
+        assert app.session.game.position is app.session.game.root
+        keys = {b.binding.key for b in app.screen.active_bindings.values() if b.binding.show}
+        assert {"left", "right", "home", "end"} <= keys
+
+
+@pilot_test
+async def test_escape_leaves_the_tree_of_lines_for_the_options(mini):
+    app = new_app(mini)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        assert app.screen.focused.id == "lines-tree"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen.focused, OptionsList)
