@@ -152,3 +152,24 @@ async def test_the_value_of_the_line_followed_so_far_is_what_analyze_reports(per
             await pilot.press("enter")
             await settle(pilot)
     assert checked >= 3
+
+
+@pilot_test
+async def test_the_perspectives_weights_on_the_briefing_are_reached_at_80x24(peru):
+    app = SimApp(Launch(session=Session(peru, PERU, journaling=False)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pane = app.screen.query_one("#perspectives", VerticalScroll)
+        assert pane.max_scroll_y > 0, "at 80x24 the weights do not fit: they must scroll"
+        for _ in range(6):
+            if app.screen.focused is pane:
+                break
+            await pilot.press("tab")
+            await pilot.pause()
+        assert app.screen.focused is pane
+        for _ in range(20):
+            await pilot.press("pagedown")
+            await pilot.pause()
+        assert pane.scroll_y == pane.max_scroll_y
+        detail = str(app.screen.query_one("#perspective-detail").render())
+        assert "Support in Congress" in detail and "Weights" in detail
