@@ -291,3 +291,21 @@ async def test_escape_leaves_the_tree_of_lines_for_the_options(mini):
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen.focused, OptionsList)
+
+
+@pilot_test
+async def test_a_click_highlights_an_option_and_a_double_click_takes_it(mini):
+    app = new_app(mini)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        options = app.screen.query_one(OptionsList)
+        assert options.highlighted == 0
+        await pilot.click(OptionsList, offset=(4, 2))
+        await settle(pilot)
+        assert isinstance(app.screen, PlayScreen) and options.highlighted == 1, "one click only highlights"
+        assert not app.session.game.history()
+        await pilot.double_click(OptionsList, offset=(4, 2))
+        await settle(pilot)
+        assert [s.choice for s in app.session.game.history()][:1] == ["mfm"], "a double click takes it"

@@ -175,7 +175,10 @@ async def test_the_debrief_shows_the_ending_label_the_divergence_and_the_unlocke
     assert len(exported) == 1
     text = exported[0].read_text()
     assert "## What actually happened" in text and "d423" in text
-    assert any(f"Debrief written to {Path('replays') / exported[0].name}" in n for n in notices(app))
+    page = exported[0].with_suffix(".html")
+    assert page.read_text().startswith("<!DOCTYPE html>") and "What actually happened" in page.read_text()
+    assert any(f"Debrief written to {Path('replays') / exported[0].name} and {Path('replays') / page.name}" in n
+               for n in notices(app))
 
 
 @pilot_test
@@ -299,6 +302,6 @@ async def test_under_sim_serve_the_debrief_export_downloads(web_app, tmp_path):
         await pilot.press("e")
         await settle(pilot)
     sent = app.sent[0]
-    assert sent["save_filename"] == "mini-peru-19620727-093000.md" and sent["mime_type"] == "text/markdown"
-    assert sent["text"].startswith("# Debrief: The Venezuelan proposal")
+    assert sent["save_filename"] == "mini-peru-19620727-093000.html" and sent["mime_type"] == "text/html"
+    assert sent["text"].startswith("<!DOCTYPE html>") and "Debrief: The Venezuelan proposal" in sent["text"]
     assert not (tmp_path / "replays").exists()

@@ -164,20 +164,21 @@ class SimApp(App[int]):
         """What a save notification adds while the replays carry no name."""
         return "" if self.session is None or self.session.player else f" {NAME_HINT}"
 
-    def export_debrief(self, markdown: str) -> None:
-        """Write the debrief as Markdown beside the replays (in a browser: download it)."""
+    def export_debrief(self, markdown: str, html: str) -> None:
+        """Write the debrief beside the replays, as Markdown and as a page (in a browser: download the page, the
+        same self-contained HTML as `sim debrief -o FILE.html`)."""
         if self.session is None:
             return
         if self.is_web:
-            name = self.session.default_debrief_path().name
-            self.deliver(markdown, name, "text/markdown", "debrief")
+            name = self.session.default_debrief_path().with_suffix(".html").name
+            self.deliver(html, name, "text/html", "debrief")
             return
         try:
-            path = self.session.export_debrief(markdown)
+            path, page = self.session.export_debrief(markdown, html)
         except OSError as exc:
             self.notify(f"Could not write the debrief: {exc}", severity="error", timeout=10)
             return
-        self.notify(f"Debrief written to {path}", timeout=10)
+        self.notify(f"Debrief written to {path} and {page}", timeout=10)
 
     def deliver(self, content: str, filename: str, mime_type: str, kind: str, then_exit: bool = False) -> None:
         """Send a file to the browser; the outcome arrives as DeliveryComplete or DeliveryFailed."""

@@ -231,11 +231,14 @@ class Session:
             return self.saved_to.with_suffix(".md")
         return self.default_replay_path().with_suffix(".md")
 
-    def export_debrief(self, markdown: str, path: Path | None = None) -> Path:
-        """Write a debrief's Markdown atomically; return where it went."""
+    def export_debrief(self, markdown: str, html: str, path: Path | None = None) -> tuple[Path, Path]:
+        """Write a debrief as Markdown and as a self-contained HTML page beside it, atomically; return where they
+        went."""
         target = Path(path) if path is not None else self.default_debrief_path()
+        page = target.with_suffix(".html")
         write_atomic(target, markdown)
-        return target
+        write_atomic(page, html)
+        return target, page
 
     def preview(self, option_id: str) -> Preview:
         """The immediate effects of an option here and the chance outcomes that would follow."""

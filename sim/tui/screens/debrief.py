@@ -41,7 +41,8 @@ each objective; judgment and luck; your forecasts, scored; what actually happene
 cited; and the documents now unlocked (Enter opens one). Every figure the model computes is
 labelled as its projection.
 
-`e` exports the debrief as Markdown, `s` saves the replay. `u` undoes your last decision, `b`
+`e` exports the debrief (as Markdown and as a web page; in a browser, the page), `s` saves the
+replay. `u` undoes your last decision, `b`
 goes back to the tree of lines to try another branch.
 """
 
@@ -135,9 +136,10 @@ goes back to the tree of lines to try another branch.
         if self.debrief is None:
             self.notify("The debrief is still being worked out; try again in a moment.", severity="warning")
             return
-        from sim.debrief import render_markdown
+        from sim.debrief import render_html, render_markdown
 
-        self.app.export_debrief(render_markdown(replace(self.debrief, player=self.session.player)))
+        debrief = replace(self.debrief, player=self.session.player)
+        self.app.export_debrief(render_markdown(debrief), render_html(debrief))
 
     def action_undo(self) -> None:
         self.session.undo()

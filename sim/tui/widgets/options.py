@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -22,9 +23,19 @@ def option_prompt(status: OptionStatus, found: Projections | None) -> Content:
 
 
 class OptionsList(OptionList):
-    """Arrows move, Enter takes the highlighted option."""
+    """Arrows move, Enter takes the highlighted option. A click only highlights an option, so that its projection
+    can be read before taking it; a double click takes it."""
 
     BINDINGS = [("enter", "select", "Take")]
+
+    async def _on_click(self, event: events.Click) -> None:
+        event.prevent_default()
+        clicked = event.style.meta.get("option")
+        if clicked is None or self._options[clicked].disabled:
+            return
+        self.highlighted = clicked
+        if event.chain >= 2:
+            self.action_select()
 
     def show(self, statuses: list[OptionStatus], found: Projections | None, prefer: str | None = None) -> None:
         """Fill the list; highlight the same option as before if it is still here, else `prefer`,
