@@ -138,11 +138,17 @@ class EnumVariable(_Variable):
 Variable = Annotated[IntVariable | BoolVariable | EnumVariable, Field(discriminator="type")]
 
 
+MAX_NUMBER = 10**12
+"""The largest number a scenario may write, as a literal in an expression or as a parameter's value."""
+Number = Annotated[StrictInt, Field(ge=-MAX_NUMBER, le=MAX_NUMBER)] | Annotated[
+    StrictFloat, Field(ge=-MAX_NUMBER, le=MAX_NUMBER, allow_inf_nan=False)]
+
+
 class Parameter(_Strict):
     """A named modelling assumption: a number with its reason, which analysis may vary."""
 
-    value: StrictInt | StrictFloat
-    range: tuple[StrictInt | StrictFloat, StrictInt | StrictFloat] | None = Field(
+    value: Number = Field(description="A finite number from -10^12 to 10^12.")
+    range: tuple[Number, Number] | None = Field(
         None, description="Plausible low and high values, used by sensitivity analysis."
     )
     label: ShortText = ""

@@ -13,15 +13,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sim.atomic import write_atomic
 from sim.diagnostics import Diagnostic, SimError, attach_source
-from sim.engine import Game, GameError, Step
-from sim.loader import read_text
+from sim.engine import MAX_STEPS, Game, GameError, Step
+from sim.files import read_text
+from sim.jsonsource import locate, parse_json
+from sim.model import ScenarioId
 from sim.runtime import CompiledScenario
-from sim.validation import diagnostics_from_validation
-from sim.yamlsource import Located, parse_yaml
+from sim.validation import data_path, diagnostics_from_validation
 
 REPLAY_FORMAT = "sim-replay"
 REPLAY_VERSION = 1
 NAME_CHARS = 200
+MAX_SHOWN = 20
 Name = Annotated[str, Field(max_length=NAME_CHARS)]
 
 
@@ -30,7 +32,7 @@ class _Frozen(BaseModel):
 
 
 class ScenarioRef(_Frozen):
-    id: Name
+    id: ScenarioId
     version: Name
     hash: Name
 
@@ -66,7 +68,7 @@ class Replay(_Frozen):
     perspective: Name | None = None
     player: Name | None = None
     created: dt.datetime | None = None
-    steps: list[ReplayStep] = Field(default_factory=list, max_length=100_000)
+    steps: list[ReplayStep] = Field(default_factory=list, max_length=MAX_STEPS)
     final: ReplayFinal | None = None
 
 
@@ -111,25 +113,27 @@ def save(replay: Replay, path: str | Path) -> None:
     write_atomic(path, dumps(replay))
 
 
+def located_errors(exc: ValidationError, text: str, data: object, shown: str, model) -> list[Diagnostic]:
+    """Located diagnostics of a JSON file's validation errors (the first MAX_SHOWN of them, then a count)."""
+    errors = exc.errors(include_url=False)
+    paths = [data_path(tuple(e["loc"]), data)[0] for e in errors[:MAX_SHOWN]]
+    located = locate(text, data, paths)
+    diags = diagnostics_from_validation(exc, located, shown, model)
+    if len(diags) > MAX_SHOWN:
+        more = len(diags) - MAX_SHOWN
+        diags = diags[:MAX_SHOWN] + [Diagnostic("S003", f"and {more:,} more problem(s) of the same kind", shown)]
+    return attach_source(diags, text)
+
+
 def parse_replay(text: str, shown: str) -> Replay:
     """Parse replay JSON text; raise SimError with the line and column of each problem."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SimError(attach_source([Diagnostic("J001", f"JSON syntax error: {exc.msg}", shown, exc.lineno,
-                                                 exc.colno, "a replay file is JSON written by 'sim run' or the TUI")],
-                                     text)) from None
-    except RecursionError:
-        raise SimError([Diagnostic("J001", "JSON nested too deeply", shown)]) from None
+    data = parse_json(text, shown, "a replay file is JSON written by 'sim run' or the TUI")
     if not isinstance(data, dict) or data.get("format") != REPLAY_FORMAT:
         raise SimError([Diagnostic("J002", "not a sim replay file (no \"format\": \"sim-replay\")", shown, 1, 1)])
     try:
         return Replay.model_validate(data)
     except ValidationError as exc:
-        located, _ = parse_yaml(text, shown)
-        if located is None or located.data != data:
-            located = Located(data)
-        raise SimError(attach_source(diagnostics_from_validation(exc, located, shown, Replay), text)) from None
+        raise SimError(located_errors(exc, text, data, shown, Replay)) from None
 
 
 def load_replay(path: str | Path) -> Replay:

@@ -106,6 +106,7 @@ def diagnostics_from_validation(exc: ValidationError, located: Located, shown: s
                 wanted = list(dict.fromkeys(_SHORT[k] for k in kinds))
                 msg = "expected " + ", ".join(wanted[:-1]) + (" or " if len(wanted) > 1 else "") + wanted[-1]
             else:
+                err = next((e for e in errs if e["type"] not in _SHORT), err)
                 msg = err["msg"]
             message = f"{dotted}: {msg}"
             value = err.get("input")

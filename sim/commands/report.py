@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sim.commands.debrief import emit, output_format
+from sim.commands.output import check_output, emit, output_format
 from sim.report import build_report, collect_files, render_html, render_markdown
 
 
@@ -21,6 +21,9 @@ def register(sub) -> None:
 
 def run(args) -> int:
     fmt = output_format(args.output, "report")
-    report = build_report(collect_files(args.replays), args.scenario)
+    if args.output:
+        check_output(args.output)
+    files, skipped = collect_files(args.replays)
+    report = build_report(files, args.scenario, skipped)
     emit(render_html(report) if fmt == "html" else render_markdown(report), args.output)
     return 0

@@ -7,11 +7,11 @@ import datetime as dt
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.document._document import Selection
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
+from textual.widgets.text_area import Selection
 
 from sim.footnotes import Shown
 from sim.model import Citation

@@ -38,7 +38,7 @@ class Dashboard(VerticalScroll):
             yield Static(text.heading(group), classes="group")
             for name in names:
                 with Horizontal(classes="var-row"):
-                    yield Static(self.session.model.variables[name].label or name, classes="var-label")
+                    yield Static(Content(self.session.model.variables[name].label or name), classes="var-label")
                     yield Static(id=f"var-{name}", classes="var-value")
                     yield Static(id=f"spark-{name}", classes="var-spark")
 
