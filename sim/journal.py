@@ -201,7 +201,7 @@ def journals(scenario_id: str | None = None) -> list[Path]:
     """The journal files, of one scenario or of all, the most recently written first."""
     folder = journal_dir()
     try:
-        found = [p for p in folder.glob("*.json") if p.is_file()
+        found = [p for p in folder.glob("*.json") if not p.is_dir()
                  and (scenario_id is None or _scenario_of(p) == scenario_id)]
         return sorted(found, key=lambda p: (-p.stat().st_mtime, p.name))
     except OSError:

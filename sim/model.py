@@ -15,6 +15,8 @@ from pydantic import (
     field_validator,
 )
 
+from sim.expr import MAX_LITERAL
+
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 ScenarioId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
 Text = Annotated[str, Field(max_length=20_000)]
@@ -138,10 +140,9 @@ class EnumVariable(_Variable):
 Variable = Annotated[IntVariable | BoolVariable | EnumVariable, Field(discriminator="type")]
 
 
-MAX_NUMBER = 10**12
-"""The largest number a scenario may write, as a literal in an expression or as a parameter's value."""
-Number = Annotated[StrictInt, Field(ge=-MAX_NUMBER, le=MAX_NUMBER)] | Annotated[
-    StrictFloat, Field(ge=-MAX_NUMBER, le=MAX_NUMBER, allow_inf_nan=False)]
+Number = Annotated[StrictInt, Field(ge=-MAX_LITERAL, le=MAX_LITERAL)] | Annotated[
+    StrictFloat, Field(ge=-MAX_LITERAL, le=MAX_LITERAL, allow_inf_nan=False)]
+"""A parameter's value: a finite number no larger than a literal in an expression may be."""
 
 
 class Parameter(_Strict):

@@ -6,6 +6,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from sim.diagnostics import SimError
+from sim.files import read_bytes
+
 MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
 _WS = re.compile(r"\s+")
 
@@ -45,12 +48,9 @@ def resolve_documents(scenario, scenario_path: Path, reporter=None) -> dict[str,
 
 @lru_cache(maxsize=256)
 def _read(path: str, mtime: float) -> str | None:
-    p = Path(path)
     try:
-        if not p.is_file() or p.stat().st_size > MAX_DOCUMENT_BYTES:
-            return None
-        return p.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        return read_bytes(Path(path), MAX_DOCUMENT_BYTES).decode("utf-8", errors="replace")
+    except SimError:
         return None
 
 

@@ -21,9 +21,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    fmt = output_format(args.output, "debrief")
     if args.output:
         check_output(args.output)
+    fmt = output_format(args.output, "debrief")
     replay = load_replay(args.replay)
     path = resolve_scenario(args.scenario) if args.scenario else scenario_by_id(replay.scenario.id, args.replay)
     scenario = load_scenario(path)

@@ -20,9 +20,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    fmt = output_format(args.output, "report")
     if args.output:
         check_output(args.output)
+    fmt = output_format(args.output, "report")
     files, skipped = collect_files(args.replays)
     report = build_report(files, args.scenario, skipped)
     emit(render_html(report) if fmt == "html" else render_markdown(report), args.output)
