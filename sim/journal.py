@@ -134,13 +134,17 @@ def in_play(path: Path) -> bool:
     return False
 
 
-def free_slot(scenario_id: str) -> Path:
-    """The journal a new game of the scenario would write (the first slot no running game holds)."""
+def replaced_by_new_game(scenario_id: str) -> bool:
+    """Whether a new game of the scenario would replace a journaled game (the first journal no running game
+    holds exists)."""
     for slot in range(1, MAX_SLOTS + 1):
         path = journal_path(scenario_id, slot)
         if not in_play(path):
-            return path
-    return journal_path(scenario_id, MAX_SLOTS)
+            try:
+                return path.exists()
+            except OSError:
+                return False
+    return False
 
 
 Notes = dict[Position, dict]

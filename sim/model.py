@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Annotated, Literal, Union
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -16,11 +17,23 @@ from pydantic import (
 )
 
 from sim.expr import MAX_LITERAL
+from sim.terminal import UNSAFE
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 ScenarioId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
-Text = Annotated[str, Field(max_length=20_000)]
-ShortText = Annotated[str, Field(max_length=300)]
+
+
+def _plain(value: str) -> str:
+    if UNSAFE.search(value):
+        raise ValueError("text may not hold control characters or escape sequences (newlines and tabs are fine)")
+    return value
+
+
+Plain = AfterValidator(_plain)
+"""Scenario text is shown in a terminal: control characters, which could move the cursor, retitle the window
+or hide text, are refused."""
+Text = Annotated[str, Field(max_length=20_000), Plain]
+ShortText = Annotated[str, Field(max_length=300), Plain]
 Expr = Annotated[
     StrictBool | StrictInt | StrictFloat | Annotated[str, Field(min_length=1, max_length=2000)],
     Field(description="An expression in the scenario language (see docs/scenario-format.md)."),

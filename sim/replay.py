@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from sim.atomic import write_atomic
 from sim.diagnostics import Diagnostic, SimError, attach_source
@@ -18,6 +18,7 @@ from sim.files import read_text
 from sim.jsonsource import locate, parse_json
 from sim.model import ScenarioId
 from sim.runtime import CompiledScenario
+from sim.terminal import replaced
 from sim.validation import data_path, diagnostics_from_validation
 
 REPLAY_FORMAT = "sim-replay"
@@ -25,6 +26,9 @@ REPLAY_VERSION = 1
 NAME_CHARS = 200
 MAX_SHOWN = 20
 Name = Annotated[str, Field(max_length=NAME_CHARS)]
+Shown = AfterValidator(replaced)
+"""Text a replay carries for people to read (notes, rationales, the player's name): its control characters are
+replaced when it is read, so nothing in a replay can drive the terminal it is shown in."""
 
 
 class _Frozen(BaseModel):
@@ -47,8 +51,8 @@ class ReplayStep(_Frozen):
     probability: float | None = None
     forced: bool = False
     at: dt.datetime | None = None
-    note: Annotated[str, Field(max_length=10_000)] | None = None
-    rationale: Annotated[str, Field(max_length=10_000)] | None = None
+    note: Annotated[str, Field(max_length=10_000), Shown] | None = None
+    rationale: Annotated[str, Field(max_length=10_000), Shown] | None = None
     forecasts: dict[Name, Annotated[float, Field(ge=0, le=1)]] = Field(default_factory=dict, max_length=50)
 
 
@@ -66,7 +70,7 @@ class Replay(_Frozen):
     scenario: ScenarioRef
     seed: int = Field(ge=0, le=2**63)
     perspective: Name | None = None
-    player: Name | None = None
+    player: Annotated[Name, Shown] | None = None
     created: dt.datetime | None = None
     steps: list[ReplayStep] = Field(default_factory=list, max_length=MAX_STEPS)
     final: ReplayFinal | None = None

@@ -25,8 +25,6 @@ import sys
 from urllib.parse import urlsplit
 
 from aiohttp import WSMsgType, web
-from rich.console import Console
-from rich.logging import RichHandler
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
@@ -116,15 +114,16 @@ class GuardedServer(Server):
         self.argv = argv
         self.max_games = max_games
         self.games: set[GameService] = set()
-        self.console = Console(file=console_file)
+        self.out = console_file or sys.stdout
         local = host in ("localhost", "::1") or host.startswith("127.")
         hosts = {host, *LOCAL_HOSTS} if local else {host}
         self.origins = {origin(self.public_url)} | {origin(f"http://{h}:{port}") for h in hosts}
 
     def initialize_logging(self) -> None:
-        handler = RichHandler(show_path=False, show_time=False, rich_tracebacks=False, console=self.console)
+        handler = logging.StreamHandler(self.out)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
         handler.addFilter(_NoDetails())
-        logging.basicConfig(level="INFO", format="%(message)s", handlers=[handler], force=True)
+        logging.basicConfig(level="INFO", handlers=[handler], force=True)
 
     def origin_allowed(self, request: web.Request) -> bool:
         sent = request.headers.get("Origin")
@@ -183,9 +182,8 @@ class GuardedServer(Server):
                 await app_service.focus()
 
     async def on_startup(self, app: web.Application) -> None:
-        self.console.print(f"Serving sim on {self.public_url} (at most {self.max_games} games at once)",
-                           highlight=False, markup=False)
-        self.console.print("Press Ctrl+C to quit", highlight=False, markup=False)
+        print(f"Serving sim on {self.public_url} (at most {self.max_games} games at once)\nPress Ctrl+C to quit",
+              file=self.out, flush=True)
 
 
 def serve(argv: list[str], host: str, port: int, public_url: str | None, max_games: int) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sim.diagnostics import SimError
 from sim.files import read_bytes
+from sim.terminal import replaced
 
 MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
 _WS = re.compile(r"\s+")
@@ -49,7 +50,7 @@ def resolve_documents(scenario, scenario_path: Path, reporter=None) -> dict[str,
 @lru_cache(maxsize=256)
 def _read(path: str, mtime: float) -> str | None:
     try:
-        return read_bytes(Path(path), MAX_DOCUMENT_BYTES).decode("utf-8", errors="replace")
+        return replaced(read_bytes(Path(path), MAX_DOCUMENT_BYTES).decode("utf-8", errors="replace"))
     except SimError:
         return None
 

@@ -10,16 +10,23 @@ from __future__ import annotations
 
 import re
 
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""Control characters (all but newline and tab) and the Unicode controls that reorder or hide text."""
 
 
 def _escape(match: re.Match) -> str:
     return f"\\u{ord(match.group()):04x}"
 
 
+def replaced(text: str) -> str:
+    """`text` with every control character except newline and tab replaced by U+FFFD (same length, so spans into
+    it still hold)."""
+    return UNSAFE.sub("\ufffd", text)
+
+
 def printable(text: str) -> str:
     """`text` with every control character except newline and tab written as an escape."""
-    return _UNSAFE.sub(_escape, text)
+    return UNSAFE.sub(_escape, text)
 
 
 class SafeStream:

@@ -32,7 +32,7 @@ def numbers():
 
 
 def expressions():
-    leaves = st.one_of(st.sampled_from([*INTS, "p", "q"]), numbers())
+    leaves = st.one_of(st.sampled_from([*INTS, "p", "q"]), numbers(), st.just("1.0e+12"))
 
     def combine(children):
         two = st.tuples(children, children)
@@ -47,7 +47,7 @@ def expressions():
             children.map(lambda c: f"({c} if flag else 0)"),
         )
 
-    return st.recursive(leaves, combine, max_leaves=10)
+    return st.recursive(leaves, combine, max_leaves=16)
 
 
 @st.composite

@@ -311,14 +311,29 @@ def test_report_lists_every_folder_and_file_it_skipped(replay_file, tmp_path):
 
 # D14: control characters from files are escaped in every output.
 
-def test_escape_sequences_in_a_title_never_reach_the_terminal(write_variant, capsys):
+def test_escape_sequences_in_scenario_text_are_refused(write_variant, capsys):
     path = write_variant('title: "The Venezuelan proposal (a two-decision sketch)"', 'title: "\\e]0;pwned\\a\\e[31mRED"')
     for command in (["analyze", path], ["run", path, "--choose", "iapc"], ["check", path],
                     ["export", path, "--format", "mermaid"]):
         status, text = cli(capsys, *command)
+        assert status == 1 and "error[S003]" in text and "control characters" in text, command
         assert "\x1b" not in text and "\x07" not in text, command
-    status, text = cli(capsys, "analyze", path)
-    assert "\\u001b]0;pwned\\u0007" in text
+
+
+def test_escape_sequences_in_documents_and_replays_are_replaced_when_read(tmp_path):
+    from sim.replay import parse_replay
+    from sim.sources import read_document
+
+    doc = tmp_path / "d.txt"
+    doc.write_text(f"before {ESCAPES} after")
+    assert read_document(doc) == "before \ufffd]0;pwned\ufffd\ufffd[31mRED after"
+    text = json.dumps({"format": "sim-replay", "version": 1, "seed": 0, "player": ESCAPES,
+                       "scenario": {"id": "mini-peru", "version": "1", "hash": "x"},
+                       "steps": [{"node": "proposal", "kind": "decision", "choice": "iapc", "digest": "d",
+                                  "note": ESCAPES, "rationale": ESCAPES}]})
+    replay = parse_replay(text, "r.json")
+    assert not any("\x1b" in t or "\x07" in t
+                   for t in (replay.player, replay.steps[0].note, replay.steps[0].rationale))
 
 
 def test_escape_sequences_in_a_replay_never_reach_the_terminal(replay_file, tmp_path, capsys):
@@ -331,7 +346,7 @@ def test_escape_sequences_in_a_replay_never_reach_the_terminal(replay_file, tmp_
         assert status in (0, 1) and "\x1b" not in text and "\x07" not in text, command
     assert "\\u001b]0;pwned" in cli(capsys, "replay", chosen, "--verify", "--scenario", EXAMPLE)[1]
     status, text = cli(capsys, "replay", noted, "--json", "--scenario", EXAMPLE)
-    assert json.loads(text)["steps"][0]["note"] == ESCAPES, "JSON output keeps the text, escaped as JSON"
+    assert json.loads(text)["steps"][0]["note"].endswith("[31mRED"), "JSON output stays valid JSON"
 
 
 # D17: play never spins for ever; absurd seeds are usage errors.

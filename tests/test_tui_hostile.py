@@ -109,6 +109,37 @@ async def test_scenario_text_is_never_read_as_markup(tmp_path):
     assert app.return_code in (None, 0)
 
 
+@pilot_test
+async def test_an_ending_whose_score_fails_is_a_message_not_a_crash(tmp_path):
+    text = example_text().replace('score: "30 * caracas_goodwill + 10"',
+                                  'score: "100 / (caracas_goodwill - caracas_goodwill)"')
+    text = text.replace("        probability: p_votes\n        next: terms", "        probability: p_votes\n        next: lapse_end")
+    text = text.replace("        effects: {junta_confidence: \"min(junta_confidence + 2, 4)\"}\n        next: terms",
+                        "        effects: {junta_confidence: \"min(junta_confidence + 2, 4)\"}\n        next: lapse_end")
+    path = tmp_path / "broken.yaml"
+    path.write_text(text)
+    scenario = load_scenario(path)
+    app = SimApp(Launch(session=Session(scenario, path)))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert app.session.game.node.id == "terms"
+        assert any("division by zero" in n for n in notices(app)), "the decision into the ending is refused"
+        await pilot.press("u", "down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ChanceScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ChanceScreen) and "division by zero" in rendered(app)
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, PlayScreen) and app.session.game.node.id == "proposal"
+    assert app.return_code in (None, 0)
+
+
 class DiskFull:
     """write_atomic as on a full disk while `full` is true."""
 

@@ -166,7 +166,7 @@ def new_launch(args):
     session = Session(scenario, paths[0], seed=seed, perspective=args.perspective, blind=args.blind, classroom=k,
                       player=player)
     notice = None
-    if journal.free_slot(scenario.id).is_file():
+    if journal.replaced_by_new_game(scenario.id):
         notice = ("A journaled game of this scenario exists; your first decision replaces it. "
                   "Quit now and run 'sim play --resume' to continue it instead.")
     return Launch(session=session, journal_notice=notice)

@@ -83,7 +83,10 @@ class Session:
         """A session rebuilt from a journal file, with warnings about anything dropped."""
         saved = journal.read_journal(journal_file)
         game, warnings = journal.restore(saved, scenario)
-        claim = journal.claim_file(journal_file)
+        try:
+            claim = journal.claim_file(journal_file)
+        except OSError:  # the journal folder cannot be written: play on, and the first write says so
+            claim = journal.Claim(journal_file, None)
         if claim is None:
             raise Busy(f"that game is open in another 'sim play' ({journal_file})")
         session = cls(scenario, path, game=game, blind=saved.blind, clock=clock, classroom=classroom,
