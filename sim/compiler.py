@@ -73,6 +73,7 @@ class Compiler:
         params = {k: p.value for k, p in scenario.parameters.items()}
         bounds = {name: max(abs(var.min), abs(var.max)) for name, var in scenario.variables.items()
                   if isinstance(var, IntVariable)}
+        bounds |= {name: max(abs(x) for x in (p.value, *(p.range or ()))) for name, p in scenario.parameters.items()}
         self.env = Env(self.var_types, params, bounds)
         self.used_vars: set[str] = set()
         self.used_params: set[str] = set()

@@ -73,8 +73,9 @@ class Env:
 
     variables: dict[str, tuple[int, Type]]
     parameters: dict[str, int | float]
-    bounds: dict[str, int] = field(default_factory=dict)
-    """The largest magnitude each integer variable can hold (from its min and max)."""
+    bounds: dict[str, int | float] = field(default_factory=dict)
+    """The largest magnitude each integer variable can hold (from its min and max), and each parameter can take
+    (its value, or the ends of the range the analysis varies it over)."""
 
 
 @dataclass
@@ -326,7 +327,7 @@ class _Checker:
                 t = self.env.variables[name][1]
                 return float(self.env.bounds.get(name, MAX_VARIABLE)) if t == INT else 1.0 if t == BOOL else 0.0
             value = self.env.parameters.get(name)
-            return float(abs(value)) if isinstance(value, int) else 0.0
+            return float(self.env.bounds.get(name, abs(value))) if isinstance(value, int) else 0.0
         if isinstance(node, ast.UnaryOp):
             return 1.0 if isinstance(node.op, ast.Not) else bound(node.operand)
         if isinstance(node, ast.BinOp):

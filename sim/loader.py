@@ -98,16 +98,19 @@ def resolve_scenario(arg: str) -> Path:
     raise SimError([Diagnostic("F001", "no such scenario file, folder or id", arg, hint=_known_hint())], usage=True)
 
 
+NAME_IT = "name the scenario yourself (--scenario SCENARIO; for sim play, sim play SCENARIO --replay FILE)"
+
+
 def scenario_by_id(scenario_id: str, named_in: str) -> Path:
     """The scenario a file names by id (a replay, a journal): looked up under the scenario roots only, never
     opened as a path. `named_in` is the file that names it, for the error."""
     if not SCENARIO_ID.fullmatch(scenario_id):
         raise SimError([Diagnostic("F001", f"names the scenario {scenario_id[:80]!r}, which is not a scenario id",
-                                   named_in, hint="give the scenario with --scenario")], usage=True)
+                                   named_in, hint=NAME_IT)], usage=True)
     found = _by_id(scenario_id)
     if found is None:
         raise SimError([Diagnostic("F001", f"names the scenario '{scenario_id}', which is not under scenarios/",
-                                   named_in, hint=f"give it with --scenario; {_known_hint()}")], usage=True)
+                                   named_in, hint=f"{NAME_IT}; {_known_hint()}")], usage=True)
     return found
 
 

@@ -8,7 +8,7 @@
 - A game whose browser left is asked to quit and, after `GRACE` seconds, stopped for good, with any process
   it started.
 - The log never holds request headers, cookies or tracebacks with local variables: errors are logged as one
-  line naming the error.
+  line naming the error, and control characters in it (or in what a game prints) are shown escaped.
 
 Each game is a `sim play` process started without a shell, in its own process group.
 """
@@ -27,6 +27,8 @@ from urllib.parse import urlsplit
 from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
+
+from sim.terminal import SafeStream
 
 log = logging.getLogger("textual-serve")
 
@@ -120,7 +122,7 @@ class GuardedServer(Server):
         self.origins = {origin(self.public_url)} | {origin(f"http://{h}:{port}") for h in hosts}
 
     def initialize_logging(self) -> None:
-        handler = logging.StreamHandler(self.out)
+        handler = logging.StreamHandler(SafeStream(self.out))
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
         handler.addFilter(_NoDetails())
         logging.basicConfig(level="INFO", handlers=[handler], force=True)
@@ -188,8 +190,6 @@ class GuardedServer(Server):
 
 def serve(argv: list[str], host: str, port: int, public_url: str | None, max_games: int) -> None:
     """Run the server until Ctrl+C. What the games print on their error stream is shown escaped."""
-    from sim.terminal import SafeStream
-
     out = sys.stdout
     sys.stdout = SafeStream(out)
     try:

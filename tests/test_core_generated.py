@@ -31,6 +31,12 @@ def numbers():
                      st.sampled_from(["1.0e+12", "0.5", "0", "1"]))
 
 
+def parameter_values():
+    """A parameter's value as a file may write it, including what a scenario may not hold (inf, NaN, 10^20)."""
+    return st.one_of(numbers(), numbers(), numbers(),
+                     st.sampled_from([".inf", "-.inf", ".nan", "100000000000000000000", "1.0e+300"]))
+
+
 def expressions():
     leaves = st.one_of(st.sampled_from([*INTS, "p", "q"]), numbers(), st.just("1.0e+12"))
 
@@ -54,7 +60,7 @@ def expressions():
 def scenarios(draw) -> str:
     e = lambda: draw(expressions())  # noqa: E731 - a fresh expression at each use
     low_x, high_x = draw(st.integers(-5, 0)), draw(st.integers(1, 5))
-    p_value, q_value = draw(numbers()), draw(numbers())
+    p_value, q_value = draw(parameter_values()), draw(numbers())
     low, high = sorted([float(q_value), 0.0])
     chance = e()
     uses = "0 * (x + y + p + q) + (1 if flag else 0)"
