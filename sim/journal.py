@@ -23,6 +23,7 @@ from sim.atomic import write_atomic
 from sim.diagnostics import Diagnostic, SimError
 from sim.engine import Game, GameError, Position
 from sim.files import read_text
+from sim.jsonsource import parse_json
 from sim.replay import Replay, ReplayStep, from_game, run_replay
 from sim.runtime import CompiledScenario
 
@@ -188,8 +189,9 @@ def record(game: Game, scenario_path: Path, blind: bool = False, unsaved: bool =
 def read_journal(path: Path) -> Journal:
     """Parse a journal file, or raise SimError saying why it cannot be used."""
     text = read_text(path)
+    data = parse_json(text, str(path), "start a new game with 'sim play SCENARIO'")
     try:
-        return Journal.model_validate_json(text)
+        return Journal.model_validate(data)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"]) or "file"
