@@ -71,12 +71,12 @@ def attach_source(diags: list[Diagnostic], text: str) -> list[Diagnostic]:
     """Fill in the offending source line of each diagnostic from the file's text."""
     wanted = {d.line for d in diags if d.line and d.source_line is None}
     lines = {}
-    if wanted:
-        for number, line in enumerate(text.splitlines(), start=1):
-            if number in wanted:
-                lines[number] = line
-            if number >= max(wanted):
-                break
+    last = max(wanted, default=0)
+    for number, line in enumerate(text.splitlines(), start=1):
+        if number > last:
+            break
+        if number in wanted:
+            lines[number] = line
     out = []
     for d in diags:
         line = lines.get(d.line) if d.source_line is None else None

@@ -19,12 +19,11 @@ from sim.jsonsource import locate, parse_json
 from sim.model import ScenarioId
 from sim.runtime import CompiledScenario
 from sim.terminal import replaced
-from sim.validation import data_path, diagnostics_from_validation
+from sim.validation import MAX_SHOWN, data_path, diagnostics_from_validation
 
 REPLAY_FORMAT = "sim-replay"
 REPLAY_VERSION = 1
 NAME_CHARS = 200
-MAX_SHOWN = 20
 Name = Annotated[str, Field(max_length=NAME_CHARS)]
 Shown = AfterValidator(replaced)
 """Text a replay carries for people to read (notes, rationales, the player's name): its control characters are
@@ -120,13 +119,9 @@ def save(replay: Replay, path: str | Path) -> None:
 def located_errors(exc: ValidationError, text: str, data: object, shown: str, model) -> list[Diagnostic]:
     """Located diagnostics of a JSON file's validation errors (the first MAX_SHOWN of them, then a count)."""
     errors = exc.errors(include_url=False)
-    paths = [data_path(tuple(e["loc"]), data)[0] for e in errors[:MAX_SHOWN]]
+    paths = list(dict.fromkeys(data_path(tuple(e["loc"]), data)[0] for e in errors))[:MAX_SHOWN]
     located = locate(text, data, paths)
-    diags = diagnostics_from_validation(exc, located, shown, model)
-    if len(diags) > MAX_SHOWN:
-        more = len(diags) - MAX_SHOWN
-        diags = diags[:MAX_SHOWN] + [Diagnostic("S003", f"and {more:,} more problem(s) of the same kind", shown)]
-    return attach_source(diags, text)
+    return attach_source(diagnostics_from_validation(exc, located, shown, model), text)
 
 
 def parse_replay(text: str, shown: str) -> Replay:

@@ -13,7 +13,7 @@ import yaml
 from sim.diagnostics import Diagnostic
 
 MAX_BYTES = 4 * 1024 * 1024
-MAX_NODES = 500_000
+MAX_NODES = 200_000
 MAX_DEPTH = 64
 
 Path = tuple  # a path of keys and indices into the data
