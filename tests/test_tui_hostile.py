@@ -241,6 +241,24 @@ async def test_resume_offers_each_journaled_game(mini):
     assert not journal.in_play(launch.journals[wanted]), "quitting lets go of the journal"
 
 
+def test_a_journal_naming_another_file_as_its_scenario_shows_nothing_of_it(mini, tmp_path):
+    from sim.commands.play import resume_launch
+    from sim.diagnostics import SimError
+
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("api_key: sk-live-123: oops\n")
+    from sim.engine import Game
+
+    game = Game(mini)
+    game.choose("iapc")
+    path = journal.record(game, EXAMPLE)
+    path.write_text(path.read_text().replace(str(EXAMPLE.resolve()), str(secret)))
+    with pytest.raises(SimError) as info:
+        resume_launch(resume_args())
+    d = info.value.diagnostics[0]
+    assert d.code == "J006" and "sk-live" not in str(info.value)
+
+
 def test_a_crash_in_the_tui_exits_non_zero(tmp_path):
     code = ("import sys\n"
             "import sim.tui.screens.briefing as briefing\n"
