@@ -2,7 +2,7 @@
 
     format: 1
     title: "Seminar 4: the Peruvian coup"
-    scenario: peru-1962            # an id under scenarios/, or a file or folder relative to this file
+    scenario: peru-1962            # an id under scenarios/, or a file or folder inside this file's folder
     perspective: state_department  # default: the scenario's first
     seed: 1962                     # the same chance draws for everyone
     blind: true                    # no projections until the debrief
@@ -20,7 +20,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
 
 from sim.diagnostics import Diagnostic, SimError, attach_source
-from sim.loader import load_scenario, read_text, resolve_scenario
+from sim.files import kind, read_text
+from sim.loader import SCENARIO_ID, load_scenario, resolve_scenario, scenario_by_id, scenario_roots
 from sim.model import Id, ShortText
 from sim.runtime import CompiledScenario
 from sim.validation import diagnostics_from_validation
@@ -34,7 +35,7 @@ class ClassSettings(BaseModel):
     format: Literal[1] = 1
     title: ShortText = ""
     scenario: Annotated[str, Field(min_length=1, max_length=500)] = Field(
-        description="A scenario id under scenarios/, or a scenario file or folder relative to the class file.")
+        description="A scenario id under scenarios/, or a scenario file or folder inside the class file's folder.")
     perspective: Id | None = None
     seed: StrictInt = Field(0, ge=0, le=2**63)
     blind: StrictBool = False
@@ -94,8 +95,21 @@ def parse_class(text: str, shown: str) -> tuple[ClassSettings, Located]:
 
 
 def _scenario_path(settings: ClassSettings, base: Path) -> Path:
-    near = base / settings.scenario
-    return resolve_scenario(str(near)) if near.exists() else resolve_scenario(settings.scenario)
+    """The scenario a class file names: an id under the scenario roots, or a file or folder inside the class
+    file's folder (or a scenario root); SimError otherwise."""
+    named = settings.scenario
+    near = base / named
+    if SCENARIO_ID.fullmatch(named) and kind(near) == "missing":
+        return scenario_by_id(named, str(base))
+    target = near.resolve()
+    allowed = [base.resolve(), *(root.resolve() for root in scenario_roots())]
+    if not any(target.is_relative_to(folder) for folder in allowed):
+        raise OutsideError()
+    return resolve_scenario(str(near))
+
+
+class OutsideError(Exception):
+    """The class file names a scenario outside its folder and the scenario roots."""
 
 
 def load_class(path: str | Path) -> ClassFile:
@@ -111,6 +125,11 @@ def load_class(path: str | Path) -> ClassFile:
 
     try:
         scenario_path = _scenario_path(settings, p.parent)
+    except OutsideError:
+        raise SimError(attach_source([problem("K004", f"scenario '{settings.scenario}' lies outside the class "
+                                              "file's folder and scenarios/", ("scenario",),
+                                              "name the scenario by its id, or put it beside the class file")],
+                                     text), usage=True) from None
     except SimError as exc:
         hint = exc.diagnostics[0].hint or "an id under scenarios/, or a path relative to the class file"
         raise SimError(attach_source([problem("K001", f"scenario '{settings.scenario}' not found", ("scenario",),

@@ -7,6 +7,7 @@ import importlib
 import sys
 
 from sim.diagnostics import SimError
+from sim.terminal import SafeStream
 
 # Each module defines `register(subparsers)`, which adds its parser and sets `func(args) -> int`.
 COMMANDS = ["play", "check", "run", "replay", "analyze", "export", "schema", "debrief", "report", "serve"]
@@ -42,12 +43,28 @@ def report(error: SimError) -> None:
         print(d.format(), file=sys.stderr)
 
 
+# These draw on the terminal themselves (Textual, and the server's coloured log); every other command's output
+# goes through SafeStream, so text from a file never reaches the terminal as control sequences.
+RAW_OUTPUT = {"play", "serve"}
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeStream(out), SafeStream(err)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return 2
+        if args.command in RAW_OUTPUT:
+            sys.stdout, sys.stderr = out, err
+        return _run(args)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _run(args) -> int:
     try:
         return int(args.func(args) or 0)
     except SimError as exc:

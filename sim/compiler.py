@@ -26,7 +26,15 @@ from sim.model import (
     IntVariable,
     Scenario,
 )
-from sim.runtime import CompiledScenario, Guard, Move, Node, build_state_model, content_hash
+from sim.runtime import (
+    CompiledScenario,
+    Guard,
+    Move,
+    Node,
+    build_state_model,
+    checked_score,
+    content_hash,
+)
 from sim.sources import opening, resolve_documents
 from sim.yamlsource import Located
 
@@ -63,7 +71,10 @@ class Compiler:
                 t = EnumType(name, tuple(var.values))
             self.var_types[name] = (i, t)
         params = {k: p.value for k, p in scenario.parameters.items()}
-        self.env = Env(self.var_types, params)
+        bounds = {name: max(abs(var.min), abs(var.max)) for name, var in scenario.variables.items()
+                  if isinstance(var, IntVariable)}
+        bounds |= {name: max(abs(x) for x in (p.value, *(p.range or ()))) for name, p in scenario.parameters.items()}
+        self.env = Env(self.var_types, params, bounds)
         self.used_vars: set[str] = set()
         self.used_params: set[str] = set()
 
@@ -115,7 +126,11 @@ class Compiler:
         for oid, obj in sc.objectives.items():
             c = self.expr(obj.score, ("objectives", oid, "score"), NUMERIC, f"the score of objective '{oid}'")
             if c is not None:
-                objectives.append((oid, c.fn))
+                scores = self.shared.setdefault("scores", {})
+                fn = scores.get((oid, c.fn))
+                if fn is None:
+                    fn = scores[(oid, c.fn)] = checked_score(oid, c.fn)
+                objectives.append((oid, fn))
         for pid, per in sc.perspectives.items():
             for oid in per.weights:
                 if oid not in sc.objectives:

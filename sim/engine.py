@@ -12,11 +12,27 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from sim.runtime import CompiledScenario, EvaluationError, Move, Node, StateBase, StateTuple
+from sim.runtime import (
+    CompiledScenario,
+    EvaluationError,
+    Move,
+    Node,
+    ScoreError,
+    StateBase,
+    StateTuple,
+)
+
+MAX_STEPS = 10_000
+"""The longest game: a move past it is refused, so a loop of chance events cannot run for ever."""
 
 
 class GameError(Exception):
     """A move that cannot be made here (unknown, locked, wrong kind of node, game over)."""
+
+
+class StuckError(GameError):
+    """Play cannot go on because of the scenario, not the move: a loop that never ends, or an ending whose score
+    cannot be computed (`sim check` reports both)."""
 
 
 class Change(BaseModel):
@@ -66,13 +82,10 @@ class Position:
     parent: Position | None = None
     step: Step | None = None
     children: dict[str, Position] = field(default_factory=dict)
+    depth: int = field(init=False)
 
-    @property
-    def depth(self) -> int:
-        d, p = 0, self
-        while p.parent is not None:
-            d, p = d + 1, p.parent
-        return d
+    def __post_init__(self) -> None:
+        self.depth = 0 if self.parent is None else self.parent.depth + 1
 
     def path(self) -> list[Position]:
         """Positions from the root to here."""
@@ -180,6 +193,9 @@ class Game:
         pos = self.position
         s = pos.state
         node = self.node
+        if pos.depth >= MAX_STEPS:
+            raise StuckError(f"the game has gone on for {MAX_STEPS:,} steps without ending, at '{node.id}'; "
+                            "a loop of the scenario may never end ('sim check' reports it as C106)")
         try:
             new = move.apply(s)
             nxt = move.next_node(new)
@@ -191,6 +207,13 @@ class Game:
             bad = exc.errors(include_url=False)[0]
             raise GameError(f"'{move.id}' at '{node.id}' would set {bad['loc'][0]} to {bad['input']!r}: "
                             f"{bad['msg']}") from None
+        ending = self.scenario.nodes[nxt]
+        if ending.kind == "end":
+            try:
+                self.scenario.scores(new)
+            except ScoreError as exc:
+                raise StuckError(f"'{move.id}' at '{node.id}' leads to the ending '{ending.id}', where the score of "
+                                f"'{exc.objective}' cannot be computed: {exc}") from None
         names = self.scenario.var_names
         changes = tuple(Change(variable=names[i], old=s[i], new=new[i], cause=move.id, node=node.id)
                         for i in range(len(s)) if s[i] != new[i] or type(s[i]) is not type(new[i]))

@@ -22,6 +22,9 @@ MAX_LENGTH = 2000
 MAX_DEPTH = 40
 MAX_POWER = 8
 MAX_LITERAL = 10**12
+MAX_ROUND = 10**15
+MAX_POWER_VALUE = 10**15
+MAX_VARIABLE = 1_000_000  # the widest an integer variable's range may be (see sim.model.IntVariable)
 
 INT, FLOAT, BOOL = "int", "float", "bool"
 NUMERIC = (INT, FLOAT)
@@ -70,6 +73,9 @@ class Env:
 
     variables: dict[str, tuple[int, Type]]
     parameters: dict[str, int | float]
+    bounds: dict[str, int | float] = field(default_factory=dict)
+    """The largest magnitude each integer variable can hold (from its min and max), and each parameter can take
+    (its value, or the ends of the range the analysis varies it over)."""
 
 
 @dataclass
@@ -110,7 +116,21 @@ _FORBIDDEN = {
 
 
 def _round_half_up(x: float) -> int:
+    if not -MAX_ROUND <= x <= MAX_ROUND:
+        what = "nan" if x != x else "a number beyond 10^15"
+        raise OverflowError(f"round() of {what}: round() takes numbers from -10^15 to 10^15")
     return int(math.floor(x + 0.5))
+
+
+def _times(a: float, b: float) -> float:
+    return 0.0 if a == 0 or b == 0 else a * b
+
+
+def _power(a: float, k: int) -> float:
+    try:
+        return a ** k
+    except OverflowError:
+        return math.inf
 
 
 _GLOBALS = {"__builtins__": {}, "min": min, "max": max, "abs": abs, "_round": _round_half_up}
@@ -277,6 +297,11 @@ class _Checker:
                           "large or variable powers are not allowed")
             if lt not in NUMERIC:
                 self.fail(node, "X005", f"'**' needs a number, not {type_name(lt)}")
+            base = self.bound(node.left)
+            if _power(base, exp.value) > MAX_POWER_VALUE:
+                reach = "a number too large to write" if math.isinf(base) else f"{base:.3g}"
+                self.fail(node, "X004", f"this power can exceed 10^15 (its base can reach {reach})",
+                          "powers are limited to values up to 10^15; nested powers grow beyond any computer")
             return f"({left} ** {exp.value})", lt
         right, rt = self.gen(node.right, depth)
         self.resolve(node.right, rt)
@@ -287,6 +312,45 @@ class _Checker:
             self.fail(node.right, "X004", "division by zero")
         result = FLOAT if op == "/" or FLOAT in (lt, rt) else INT
         return f"({left} {op} {right})", result
+
+    def bound(self, node: ast.AST) -> float:
+        """The largest magnitude a checked expression can have where its value is a whole number (a Python int
+        at run time; decimals overflow safely, whole numbers grow without limit)."""
+        bound = self.bound
+        if isinstance(node, ast.Constant):
+            return float(abs(node.value)) if isinstance(node.value, int) else 0.0
+        if isinstance(node, ast.Name):
+            name = node.id
+            if name in _BOOL_NAMES:
+                return 1.0
+            if name in self.env.variables:
+                t = self.env.variables[name][1]
+                return float(self.env.bounds.get(name, MAX_VARIABLE)) if t == INT else 1.0 if t == BOOL else 0.0
+            value = self.env.parameters.get(name)
+            return float(self.env.bounds.get(name, abs(value))) if isinstance(value, int) else 0.0
+        if isinstance(node, ast.UnaryOp):
+            return 1.0 if isinstance(node.op, ast.Not) else bound(node.operand)
+        if isinstance(node, ast.BinOp):
+            a = bound(node.left)
+            if isinstance(node.op, ast.Pow):
+                return _power(a, node.right.value)
+            b = bound(node.right)
+            if isinstance(node.op, (ast.Add, ast.Sub)):
+                return a + b
+            if isinstance(node.op, ast.Mult):
+                return _times(a, b)
+            if isinstance(node.op, ast.Div):
+                return 0.0
+            return a if isinstance(node.op, ast.FloorDiv) else b
+        if isinstance(node, (ast.BoolOp, ast.Compare)):
+            return 1.0
+        if isinstance(node, ast.IfExp):
+            return max(bound(node.body), bound(node.orelse))
+        if isinstance(node, ast.Call):
+            if node.func.id == "round":
+                return float(MAX_ROUND)
+            return max(bound(a) for a in node.args)
+        return math.inf
 
     def _pair(self, a: ast.AST, b: ast.AST, depth: int) -> tuple[str, Type, str, Type]:
         a_src, at = self.gen(a, depth)
@@ -388,6 +452,8 @@ def compile_expr(value: object, env: Env, want: tuple, what: str, expect: Type |
     elif isinstance(value, (int, float)):
         if isinstance(value, float) and not math.isfinite(value):
             raise ExprError("X004", "number must be finite")
+        if abs(value) > MAX_LITERAL:
+            raise ExprError("X004", f"number {value} is too large (limit {MAX_LITERAL})")
         src, t, text = repr(value), (INT if isinstance(value, int) else FLOAT), repr(value)
         checker = _Checker(env)
     else:

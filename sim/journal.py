@@ -3,6 +3,9 @@
 A journal holds the current line as a replay (with the player's name), every other explored line (with
 the player's rationales and forecasts on their steps), the class file the game was started with, and
 whether the play since the last saved replay is unsaved. `sim play --resume` rebuilds the game from it.
+
+Each running game holds its journal with a lock (`claim`), so two games of one scenario at once write two
+journals (`peru-1962.json`, `peru-1962.2.json`, ...), and `--resume` offers each.
 """
 
 from __future__ import annotations
@@ -10,17 +13,28 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import IO, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sim.atomic import write_atomic
 from sim.diagnostics import Diagnostic, SimError
 from sim.engine import Game, GameError, Position
-from sim.loader import read_text
+from sim.files import read_text
+from sim.jsonsource import parse_json
 from sim.replay import Replay, ReplayStep, from_game, run_replay
 from sim.runtime import CompiledScenario
+
+try:
+    import fcntl
+except ImportError:  # not on Windows
+    fcntl = None
+try:
+    import msvcrt
+except ImportError:  # only on Windows
+    msvcrt = None
 
 JOURNAL_FORMAT = "sim-journal"
 DATA_DIR_ENV = "SIM_DATA_DIR"
@@ -55,9 +69,83 @@ def journal_dir() -> Path:
     return data_dir() / "journal"
 
 
-def journal_path(scenario_id: str) -> Path:
-    """The journal file of a scenario (one game in progress per scenario)."""
-    return journal_dir() / f"{scenario_id}.json"
+def journal_path(scenario_id: str, slot: int = 1) -> Path:
+    """The journal file of a game of a scenario: the first slot, or a later one while other games run."""
+    return journal_dir() / (f"{scenario_id}.json" if slot == 1 else f"{scenario_id}.{slot}.json")
+
+
+MAX_SLOTS = 100
+
+
+@dataclass
+class Claim:
+    """A journal file this process writes, locked while the game runs so no other game writes it too."""
+
+    path: Path
+    handle: IO | None
+
+    def release(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = None
+
+
+def _lock(path: Path) -> IO | None:
+    """An open, locked lock file beside a journal; None when another running game holds it (OSError when the
+    folder cannot be written)."""
+    lock = path.with_name(f".{path.name}.lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(lock, "a")  # noqa: SIM115 - held open for the game's life: the lock is the open file
+    try:
+        if fcntl is not None:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        elif msvcrt is not None:
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+    except OSError:
+        handle.close()
+        return None
+    return handle
+
+
+def claim_file(path: Path) -> Claim | None:
+    """Hold a given journal (to resume its game); None if another running game holds it."""
+    handle = _lock(path)
+    return Claim(path, handle) if handle is not None else None
+
+
+def claim(scenario_id: str) -> Claim:
+    """Hold the first journal slot of a scenario that no running game holds (its old journal, if any, is the
+    one the new game replaces)."""
+    for slot in range(1, MAX_SLOTS + 1):
+        found = claim_file(journal_path(scenario_id, slot))
+        if found is not None:
+            return found
+    raise OSError(f"{MAX_SLOTS} games of '{scenario_id}' are already running")
+
+
+def in_play(path: Path) -> bool:
+    """Whether a running game holds this journal."""
+    try:
+        held = claim_file(path)
+    except OSError:
+        return False
+    if held is None:
+        return True
+    held.release()
+    return False
+
+
+def replaced_by_new_game(scenario_id: str) -> bool:
+    """Whether a new game of the scenario would replace a journaled game (the first journal no running game
+    holds exists)."""
+    for slot in range(1, MAX_SLOTS + 1):
+        path = journal_path(scenario_id, slot)
+        if not in_play(path):
+            try:
+                return path.exists()
+            except OSError:
+                return False
+    return False
 
 
 Notes = dict[Position, dict]
@@ -88,9 +176,11 @@ def snapshot(game: Game, scenario_path: Path, blind: bool = False, unsaved: bool
 
 
 def record(game: Game, scenario_path: Path, blind: bool = False, unsaved: bool = True,
-           notes: Notes | None = None, class_file: Path | None = None, player: str | None = None) -> Path:
-    """Write the game's journal atomically; return where it went."""
-    path = journal_path(game.scenario.id)
+           notes: Notes | None = None, class_file: Path | None = None, player: str | None = None,
+           path: Path | None = None) -> Path:
+    """Write the game's journal atomically (to `path`, by default the scenario's first slot); return where it
+    went. OSError when it cannot be written (a full disk, a folder that cannot be written)."""
+    path = path if path is not None else journal_path(game.scenario.id)
     journal = snapshot(game, scenario_path, blind, unsaved, notes, class_file, player)
     write_atomic(path, json.dumps(journal.model_dump(mode="json", exclude_none=True), indent=1) + "\n")
     return path
@@ -99,8 +189,9 @@ def record(game: Game, scenario_path: Path, blind: bool = False, unsaved: bool =
 def read_journal(path: Path) -> Journal:
     """Parse a journal file, or raise SimError saying why it cannot be used."""
     text = read_text(path)
+    data = parse_json(text, str(path), "start a new game with 'sim play SCENARIO'")
     try:
-        return Journal.model_validate_json(text)
+        return Journal.model_validate(data)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"]) or "file"
@@ -108,14 +199,37 @@ def read_journal(path: Path) -> Journal:
                                    hint="start a new game with 'sim play SCENARIO'")]) from None
 
 
+def _scenario_of(path: Path) -> str:
+    return path.name.split(".", 1)[0]
+
+
+def journals(scenario_id: str | None = None) -> list[Path]:
+    """The journal files, of one scenario or of all, the most recently written first."""
+    folder = journal_dir()
+    try:
+        found = [p for p in folder.glob("*.json") if not p.is_dir()
+                 and (scenario_id is None or _scenario_of(p) == scenario_id)]
+        return sorted(found, key=lambda p: (-p.stat().st_mtime, p.name))
+    except OSError:
+        return []
+
+
 def latest(scenario_id: str | None = None) -> Path | None:
     """The most recently written journal, of one scenario or of any."""
-    if scenario_id is not None:
-        path = journal_path(scenario_id)
-        return path if path.is_file() else None
-    folder = journal_dir()
-    found = [p for p in folder.glob("*.json")] if folder.is_dir() else []
-    return max(found, key=lambda p: p.stat().st_mtime, default=None)
+    found = journals(scenario_id)
+    return found[0] if found else None
+
+
+def describe(path: Path) -> str:
+    """One line about a journaled game: scenario, player, moves and when it was last written."""
+    try:
+        saved = read_journal(path)
+    except SimError as exc:
+        return f"cannot be resumed: {exc.diagnostics[0].message}"
+    steps = len(saved.current.steps)
+    who = f"{saved.current.player}, " if saved.current.player else ""
+    when = f", {saved.updated.astimezone():%Y-%m-%d %H:%M}" if saved.updated else ""
+    return f"{saved.current.scenario.id}: {who}{steps} move(s){when}"
 
 
 def _follow(game: Game, steps: list[ReplayStep]) -> Position:

@@ -2,41 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from sim.compiler import Compiler
 from sim.diagnostics import Diagnostic, SimError, attach_source
+from sim.files import kind, read_text
 from sim.model import Scenario
 from sim.runtime import CompiledScenario
 from sim.validation import diagnostics_from_validation
-from sim.yamlsource import MAX_BYTES, parse_yaml
+from sim.yamlsource import parse_yaml
 
 SCENARIO_FILE = "scenario.yaml"
-
-
-def read_text(path: Path) -> str:
-    """Read a user's file as UTF-8, or raise a usage SimError saying why it cannot be read."""
-    try:
-        if path.is_dir():
-            raise SimError([Diagnostic("F001", "is a folder, not a file", str(path))], usage=True)
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise SimError([Diagnostic("F003", f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB", str(path))],
-                           usage=True)
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SimError([Diagnostic("F001", "no such file", str(path))], usage=True) from None
-    except OSError as exc:
-        raise SimError([Diagnostic("F001", f"cannot read file: {exc.strerror or exc}", str(path))], usage=True) from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise SimError([Diagnostic("F002", "file is not valid UTF-8 text", str(path), line, col,
-                                   "save the file as UTF-8")]) from None
+SCENARIO_ID = re.compile(r"[a-z][a-z0-9_-]{0,63}")
 
 
 def parse_scenario(text: str, path: Path) -> CompiledScenario:
@@ -72,8 +52,11 @@ def scenario_roots() -> list[Path]:
     roots = [Path.cwd() / "scenarios", Path(__file__).resolve().parent.parent / "scenarios"]
     out = []
     for r in roots:
-        if r.is_dir() and r.resolve() not in [o.resolve() for o in out]:
-            out.append(r)
+        try:
+            if r.is_dir() and r.resolve() not in [o.resolve() for o in out]:
+                out.append(r)
+        except OSError:
+            continue
     return out
 
 
@@ -85,21 +68,50 @@ def find_scenarios() -> list[Path]:
     return found
 
 
+def _known_hint() -> str:
+    known = sorted({f.parent.name for f in find_scenarios()})
+    return f"known scenarios: {', '.join(known)}" if known else "give a path to a scenario file"
+
+
+def _by_id(arg: str) -> Path | None:
+    for root in scenario_roots():
+        candidate = root / arg / SCENARIO_FILE
+        if kind(candidate) == "file":
+            return candidate
+    return None
+
+
 def resolve_scenario(arg: str) -> Path:
     """A SCENARIO argument: a file, a folder holding scenario.yaml, or the id of one under scenarios/."""
     p = Path(arg)
-    if p.is_file():
+    what = kind(p)
+    if what in ("file", "other"):
         return p
-    if p.is_dir():
-        if (p / SCENARIO_FILE).is_file():
-            return p / SCENARIO_FILE
+    if what == "folder":
+        inside = p / SCENARIO_FILE
+        if kind(inside) != "missing":
+            return inside
         raise SimError([Diagnostic("F001", f"folder has no {SCENARIO_FILE}", arg)], usage=True)
-    for root in scenario_roots():
-        if (root / arg / SCENARIO_FILE).is_file():
-            return root / arg / SCENARIO_FILE
-    known = sorted({f.parent.name for f in find_scenarios()})
-    hint = f"known scenarios: {', '.join(known)}" if known else "give a path to a scenario file"
-    raise SimError([Diagnostic("F001", "no such scenario file, folder or id", arg, hint=hint)], usage=True)
+    found = _by_id(arg) if SCENARIO_ID.fullmatch(arg) else None
+    if found is not None:
+        return found
+    raise SimError([Diagnostic("F001", "no such scenario file, folder or id", arg, hint=_known_hint())], usage=True)
+
+
+NAME_IT = "name the scenario yourself (--scenario SCENARIO; for sim play, sim play SCENARIO --replay FILE)"
+
+
+def scenario_by_id(scenario_id: str, named_in: str) -> Path:
+    """The scenario a file names by id (a replay, a journal): looked up under the scenario roots only, never
+    opened as a path. `named_in` is the file that names it, for the error."""
+    if not SCENARIO_ID.fullmatch(scenario_id):
+        raise SimError([Diagnostic("F001", f"names the scenario {scenario_id[:80]!r}, which is not a scenario id",
+                                   named_in, hint=NAME_IT)], usage=True)
+    found = _by_id(scenario_id)
+    if found is None:
+        raise SimError([Diagnostic("F001", f"names the scenario '{scenario_id}', which is not under scenarios/",
+                                   named_in, hint=f"{NAME_IT}; {_known_hint()}")], usage=True)
+    return found
 
 
 def with_parameters(scenario: CompiledScenario, values: dict[str, float]) -> CompiledScenario:

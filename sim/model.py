@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Annotated, Literal, Union
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -15,10 +16,24 @@ from pydantic import (
     field_validator,
 )
 
+from sim.expr import MAX_LITERAL
+from sim.terminal import UNSAFE
+
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 ScenarioId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
-Text = Annotated[str, Field(max_length=20_000)]
-ShortText = Annotated[str, Field(max_length=300)]
+
+
+def _plain(value: str) -> str:
+    if UNSAFE.search(value):
+        raise ValueError("text may not hold control characters or escape sequences (newlines and tabs are fine)")
+    return value
+
+
+Plain = AfterValidator(_plain)
+"""Scenario text is shown in a terminal: control characters, which could move the cursor, retitle the window
+or hide text, are refused."""
+Text = Annotated[str, Field(max_length=20_000), Plain]
+ShortText = Annotated[str, Field(max_length=300), Plain]
 Expr = Annotated[
     StrictBool | StrictInt | StrictFloat | Annotated[str, Field(min_length=1, max_length=2000)],
     Field(description="An expression in the scenario language (see docs/scenario-format.md)."),
@@ -173,11 +188,16 @@ class EnumVariable(_Variable):
 Variable = Annotated[IntVariable | BoolVariable | EnumVariable, Field(discriminator="type")]
 
 
+Number = Annotated[StrictInt, Field(ge=-MAX_LITERAL, le=MAX_LITERAL)] | Annotated[
+    StrictFloat, Field(ge=-MAX_LITERAL, le=MAX_LITERAL, allow_inf_nan=False)]
+"""A parameter's value: a finite number no larger than a literal in an expression may be."""
+
+
 class Parameter(_Strict):
     """A named modelling assumption: a number with its reason, which analysis may vary."""
 
-    value: StrictInt | StrictFloat
-    range: tuple[StrictInt | StrictFloat, StrictInt | StrictFloat] | None = Field(
+    value: Number = Field(description="A finite number from -10^12 to 10^12.")
+    range: tuple[Number, Number] | None = Field(
         None, description="Plausible low and high values, used by sensitivity analysis."
     )
     label: ShortText = ""

@@ -9,21 +9,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from sim.atomic import write_atomic
 from sim.diagnostics import Diagnostic, SimError, attach_source
-from sim.engine import Game, GameError, Step
-from sim.loader import read_text
-from sim.model import Basis, Citation
+from sim.engine import MAX_STEPS, Game, GameError, Step
+from sim.files import read_text
+from sim.jsonsource import locate, parse_json
+from sim.model import Basis, Citation, ScenarioId
 from sim.runtime import CompiledScenario
-from sim.validation import diagnostics_from_validation
-from sim.yamlsource import Located, parse_yaml
+from sim.terminal import replaced
+from sim.validation import MAX_SHOWN, data_path, diagnostics_from_validation
 
 REPLAY_FORMAT = "sim-replay"
 REPLAY_VERSION = 1
 NAME_CHARS = 200
 Name = Annotated[str, Field(max_length=NAME_CHARS)]
+Shown = AfterValidator(replaced)
+"""Text a replay carries for people to read (notes, rationales, the player's name): its control characters are
+replaced when it is read, so nothing in a replay can drive the terminal it is shown in."""
 
 
 class _Frozen(BaseModel):
@@ -31,7 +35,7 @@ class _Frozen(BaseModel):
 
 
 class ScenarioRef(_Frozen):
-    id: Name
+    id: ScenarioId
     version: Name
     hash: Name
 
@@ -46,8 +50,8 @@ class ReplayStep(_Frozen):
     probability: float | None = None
     forced: bool = False
     at: dt.datetime | None = None
-    note: Annotated[str, Field(max_length=10_000)] | None = None
-    rationale: Annotated[str, Field(max_length=10_000)] | None = None
+    note: Annotated[str, Field(max_length=10_000), Shown] | None = None
+    rationale: Annotated[str, Field(max_length=10_000), Shown] | None = None
     forecasts: dict[Name, Annotated[float, Field(ge=0, le=1)]] = Field(default_factory=dict, max_length=50)
     basis: Basis | None = Field(None, description="On a reference line's replay: what the step rests on.")
     citations: list[Citation] = Field(default_factory=list, max_length=20,
@@ -68,10 +72,10 @@ class Replay(_Frozen):
     scenario: ScenarioRef
     seed: int = Field(ge=0, le=2**63)
     perspective: Name | None = None
-    player: Name | None = None
+    player: Annotated[Name, Shown] | None = None
     line: Name | None = Field(None, description="The scenario's reference line this replay follows, if any.")
     created: dt.datetime | None = None
-    steps: list[ReplayStep] = Field(default_factory=list, max_length=100_000)
+    steps: list[ReplayStep] = Field(default_factory=list, max_length=MAX_STEPS)
     final: ReplayFinal | None = None
 
 
@@ -122,25 +126,23 @@ def save(replay: Replay, path: str | Path) -> None:
     write_atomic(path, dumps(replay))
 
 
+def located_errors(exc: ValidationError, text: str, data: object, shown: str, model) -> list[Diagnostic]:
+    """Located diagnostics of a JSON file's validation errors (the first MAX_SHOWN of them, then a count)."""
+    errors = exc.errors(include_url=False)
+    paths = list(dict.fromkeys(data_path(tuple(e["loc"]), data)[0] for e in errors))[:MAX_SHOWN]
+    located = locate(text, data, paths)
+    return attach_source(diagnostics_from_validation(exc, located, shown, model), text)
+
+
 def parse_replay(text: str, shown: str) -> Replay:
     """Parse replay JSON text; raise SimError with the line and column of each problem."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SimError(attach_source([Diagnostic("J001", f"JSON syntax error: {exc.msg}", shown, exc.lineno,
-                                                 exc.colno, "a replay file is JSON written by 'sim run' or the TUI")],
-                                     text)) from None
-    except RecursionError:
-        raise SimError([Diagnostic("J001", "JSON nested too deeply", shown)]) from None
+    data = parse_json(text, shown, "a replay file is JSON written by 'sim run' or the TUI")
     if not isinstance(data, dict) or data.get("format") != REPLAY_FORMAT:
         raise SimError([Diagnostic("J002", "not a sim replay file (no \"format\": \"sim-replay\")", shown, 1, 1)])
     try:
         return Replay.model_validate(data)
     except ValidationError as exc:
-        located, _ = parse_yaml(text, shown)
-        if located is None or located.data != data:
-            located = Located(data)
-        raise SimError(attach_source(diagnostics_from_validation(exc, located, shown, Replay), text)) from None
+        raise SimError(located_errors(exc, text, data, shown, Replay)) from None
 
 
 def load_replay(path: str | Path) -> Replay:

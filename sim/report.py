@@ -8,14 +8,16 @@ summarises them (replays that do not parse or verify are listed with the reason)
 from __future__ import annotations
 
 import math
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sim.classfile import ClassFile
 from sim.diagnostics import Diagnostic, SimError
+from sim.files import kind, read_text
 from sim.forecast import ForecastSummary, score_played
-from sim.loader import load_scenario, read_text, resolve_scenario
+from sim.loader import load_scenario, resolve_scenario, scenario_by_id
 from sim.replay import Replay, parse_replay
 from sim.reporting import html, markdown
 from sim.reporting.history import History, historical_game, history
@@ -98,19 +100,55 @@ class ClassReport:
         return [s for s in self.students if s.game.over]
 
 
-def collect_files(args: list[str]) -> list[Path]:
-    """Replay files named directly, or found (*.json, in any sub-folder) in named folders; sorted, each once."""
+def collect_files(args: list[str]) -> tuple[list[Path], list[Problem]]:
+    """Replay files named directly, or found (*.json, in any sub-folder) in named folders, sorted, each once;
+    and what was skipped on the way, with the reason (a folder that cannot be read, a *.json that is not a
+    regular file)."""
     out: list[Path] = []
+    skipped: list[Problem] = []
     for a in args:
         p = Path(a)
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*.json") if f.is_file()))
-        elif p.is_file():
-            out.append(p)
-        else:
+        what = kind(p)
+        if what == "folder":
+            _search(p, out, skipped, set())
+        elif what == "missing":
             raise SimError([Diagnostic("F001", "no such file or folder", a)], usage=True)
+        else:
+            out.append(p)
     seen: set[Path] = set()
-    return [p for p in out if not (p.resolve() in seen or seen.add(p.resolve()))]
+    return [p for p in out if not (p.resolve() in seen or seen.add(p.resolve()))], skipped
+
+
+def _search(folder: Path, out: list[Path], skipped: list[Problem], visited: set[str]) -> None:
+    """Add the *.json files under a folder (following links to folders once each) to `out`."""
+    real = os.path.realpath(folder)
+    if real in visited:
+        return
+    visited.add(real)
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        skipped.append(Problem(str(folder), f"folder cannot be read: {exc.strerror or exc} [F001]"))
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        try:
+            what = kind(path)
+        except SimError as exc:
+            if entry.name.endswith(".json") or entry.is_dir(follow_symlinks=False):
+                skipped.append(Problem(str(path), f"{exc.diagnostics[0].message} [F001]"))
+            continue
+        if what == "folder":
+            _search(path, out, skipped, visited)
+        elif not entry.name.endswith(".json"):
+            continue
+        elif what == "file":
+            out.append(path)
+        elif what == "missing":
+            skipped.append(Problem(str(path), "a link to nothing [F001]"))
+        else:
+            skipped.append(Problem(str(path), "not a regular file (a device, pipe or socket) [F001]"))
 
 
 def _read(files: list[Path]) -> tuple[list[tuple[Path, Replay]], list[Problem]]:
@@ -133,7 +171,9 @@ def _scenario(replays: list[tuple[Path, Replay]], scenario: str | None,
             unreadable = [Diagnostic("F001", p.reason, p.path) for p in problems]
             raise SimError(unreadable + [Diagnostic("F001", "no replay could be read, so the scenario is unknown",
                                                     "sim report", hint="give it with --scenario")], usage=True)
-        scenario = Counter(r.scenario.id for _, r in replays).most_common(1)[0][0]
+        scenario_id, _ = Counter(r.scenario.id for _, r in replays).most_common(1)[0]
+        named_in = next(str(f) for f, r in replays if r.scenario.id == scenario_id)
+        return load_scenario(scenario_by_id(scenario_id, named_in))
     return load_scenario(resolve_scenario(scenario))
 
 
@@ -155,12 +195,15 @@ def _splits(sc: CompiledScenario, students: list[Student]) -> list[NodeSplit]:
     return out
 
 
-def build_report(files: list[Path], scenario: str | None = None, classroom: ClassFile | None = None) -> ClassReport:
-    """Read, verify and summarise replays (of the class's scenario, under its rules, when a class file is given).
-    Each distinct recorded sequence is verified once, and sequences share the steps they have in common."""
+def build_report(files: list[Path], scenario: str | None = None, skipped: list[Problem] = (),
+                 classroom: ClassFile | None = None) -> ClassReport:
+    """Read, verify and summarise replays (`skipped`: what `collect_files` could not read, listed with the
+    problems), of the class's scenario and under its rules when a class file is given. Each distinct recorded
+    sequence is verified once, and sequences share the steps they have in common."""
     replays, problems = _read(files)
+    problems = [*skipped, *problems]
     sc = classroom.scenario if classroom is not None else _scenario(replays, scenario, problems)
-    report = ClassReport(sc, problems=problems, files=len(files))
+    report = ClassReport(sc, problems=problems, files=len(files) + len(skipped))
     cache: dict[tuple, Walk] = {}
     verifier = Verifier(sc)
     for f, replay in replays:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,8 +17,32 @@ from sim.model import ChanceNode, DecisionNode, EndNode, EnumVariable, IntVariab
 StateTuple = tuple
 
 
-class EvaluationError(Exception):
-    """An expression failed while being evaluated (for example a division by zero)."""
+class EvaluationError(ArithmeticError):
+    """An expression failed while being evaluated (for example a division by zero, or no route applies)."""
+
+
+class ScoreError(EvaluationError):
+    """An objective's score cannot be computed in a state, or is not a finite number."""
+
+    def __init__(self, objective: str, reason: str):
+        super().__init__(reason)
+        self.objective = objective
+
+
+def checked_score(objective: str, fn: Callable[[StateTuple], float]) -> Callable[[StateTuple], float]:
+    """A score function that gives a finite float or raises ScoreError (never NaN, inf or a bare error)."""
+
+    def score(s: StateTuple) -> float:
+        try:
+            value = float(fn(s))
+        except ArithmeticError as exc:
+            raise ScoreError(objective, str(exc)) from None
+        if not math.isfinite(value):
+            raise ScoreError(objective, f"it is {value}, not a number")
+        return value
+
+    score.python = getattr(fn, "python", None)  # the expression's source, for the analysis's array path
+    return score
 
 
 @dataclass

@@ -6,6 +6,10 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from sim.diagnostics import SimError
+from sim.files import read_bytes
+from sim.terminal import replaced
+
 MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
 _WS = re.compile(r"\s+")
 
@@ -45,12 +49,9 @@ def resolve_documents(scenario, scenario_path: Path, reporter=None) -> dict[str,
 
 @lru_cache(maxsize=256)
 def _read(path: str, mtime: float) -> str | None:
-    p = Path(path)
     try:
-        if not p.is_file() or p.stat().st_size > MAX_DOCUMENT_BYTES:
-            return None
-        return p.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        return replaced(read_bytes(Path(path), MAX_DOCUMENT_BYTES).decode("utf-8", errors="replace"))
+    except SimError:
         return None
 
 
@@ -87,20 +88,54 @@ def opening(quote: str, width: int = 40) -> str:
     return f'"{text}"' if len(text) <= width else f'"{text[:width].rstrip()}..."'
 
 
+_SHIFTS = re.compile(r"\A\s+|\s{2,}")
+
+
+@lru_cache(maxsize=8)
+def _folded_text(text: str) -> str:
+    return fold(text)
+
+
 def _matches(text: str, quote: str):
-    """The occurrences of a quote in a document's original text, matching whitespace loosely, in order."""
-    words = fold(quote).split(" ")
-    if not words or not words[0]:
-        return iter(())
-    return re.finditer(r"\s+".join(re.escape(w) for w in words), text)
+    """The spans of the occurrences of a quote in a document's original text, matching whitespace loosely, in
+    order. Linear in the text's length: the quote is found in the folded text with `str.find`, and each match is
+    mapped back by walking the whitespace runs that folding shortened, once, left to right."""
+    needle = fold(quote)
+    if not needle:
+        return
+    folded = _folded_text(text)
+    runs = _SHIFTS.finditer(text)
+    shift = 0
+    pending = next(runs, None)
+
+    def original(at: int) -> int:
+        nonlocal shift, pending
+        while pending is not None:
+            start, end = pending.span()
+            if start == 0:
+                where = -1
+            else:
+                where = start - shift
+            if where >= at:
+                break
+            shift += (end - start) - (0 if start == 0 else 1)
+            pending = next(runs, None)
+        return at + shift
+
+    at = folded.find(needle)
+    while at >= 0:
+        end = at + len(needle)
+        first = original(at)
+        last = original(end - 1)
+        yield first, last + 1
+        at = folded.find(needle, end)
 
 
 def find_spans(text: str, quote: str) -> list[tuple[int, int]]:
     """Character spans of every occurrence of a quote in a document's original text."""
-    return [m.span() for m in _matches(text, quote)]
+    return list(_matches(text, quote))
 
 
 def find_span(text: str, quote: str) -> tuple[int, int] | None:
     """Character span of the first occurrence of a quote in a document's original text."""
-    m = next(_matches(text, quote), None)
-    return m.span() if m else None
+    return next(_matches(text, quote), None)

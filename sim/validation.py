@@ -65,21 +65,29 @@ _SHORT = {
 }
 
 
+MAX_SHOWN = 50
+"""A file with more problems than this is told about the first ones and how many more there are."""
+
+
 def diagnostics_from_validation(exc: ValidationError, located: Located, shown: str,
                                 model: type[BaseModel] | None = None) -> list[Diagnostic]:
-    """One diagnostic per offending place, with the line and column of its key or value."""
+    """One diagnostic per offending place (the first MAX_SHOWN of them, then a count of the rest), with the line
+    and column of its key or value."""
     from sim.model import Scenario
 
     model = model or Scenario
     grouped: dict[tuple, list[dict]] = {}
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    for err in errors:
+        if len(grouped) > MAX_SHOWN:
+            break
         loc = tuple(err["loc"])
         path, _ = data_path(loc, located.data)
         family = err["type"] if err["type"] in _CODES else "value"
         extra = loc[-1] if family == "missing" else None
         grouped.setdefault((path, family, extra), []).append(err)
     out: list[Diagnostic] = []
-    for (path, _family, _extra), errs in grouped.items():
+    for (path, _family, _extra), errs in list(grouped.items())[:MAX_SHOWN]:
         err = errs[0]
         loc = tuple(err["loc"])
         kind = err["type"]
@@ -106,6 +114,7 @@ def diagnostics_from_validation(exc: ValidationError, located: Located, shown: s
                 wanted = list(dict.fromkeys(_SHORT[k] for k in kinds))
                 msg = "expected " + ", ".join(wanted[:-1]) + (" or " if len(wanted) > 1 else "") + wanted[-1]
             else:
+                err = next((e for e in errs if e["type"] not in _SHORT), err)
                 msg = err["msg"]
             message = f"{dotted}: {msg}"
             value = err.get("input")
@@ -114,4 +123,8 @@ def diagnostics_from_validation(exc: ValidationError, located: Located, shown: s
             span = located.span(path, key=True) if loc and loc[-1] == "[key]" else located.span(path)
         line, col = (span.line, span.col) if span else (0, 0)
         out.append(Diagnostic(_CODES.get(kind, "S003"), message, shown, line, col, hint))
+    if len(grouped) > MAX_SHOWN:
+        shown_errors = sum(len(errs) for errs in list(grouped.values())[:MAX_SHOWN])
+        out.append(Diagnostic("S003", f"and {len(errors) - shown_errors:,} more problem(s)", shown,
+                              hint="fix the ones above first"))
     return out

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import EXAMPLE
+from conftest import EXAMPLE, example_text
 from sim.classfile import load_class
 from sim.diagnostics import SimError
 
-GOOD = f"""format: 1
+GOOD = """format: 1
 title: "Seminar 4"
-scenario: {EXAMPLE}
+scenario: mini.yaml
 perspective: caracas
 seed: 1962
 blind: true
@@ -19,6 +19,8 @@ documents: [d421]
 
 
 def write(tmp_path, text: str):
+    """A class file, with the example scenario beside it as mini.yaml."""
+    (tmp_path / "mini.yaml").write_text(example_text())
     path = tmp_path / "class.yaml"
     path.write_text(text)
     return path
@@ -35,11 +37,12 @@ def test_a_class_file_fixes_the_game(tmp_path):
     assert (k.settings.seed, k.settings.blind, k.perspective, k.scenario.id) == (1962, True, "caracas", "mini-peru")
     assert k.shown_documents == {"d421"} and k.hidden_documents == {"d423"}
     assert k.document_shown("d421") and not k.document_shown("d423")
-    assert k.play_arguments() == [str(EXAMPLE.resolve()), "--seed", "1962", "--perspective", "caracas", "--blind"]
+    assert k.play_arguments() == [str((tmp_path / "mini.yaml").resolve()), "--seed", "1962", "--perspective",
+                                  "caracas", "--blind"]
 
 
 def test_defaults_show_every_document_to_the_first_perspective(tmp_path):
-    k = load_class(write(tmp_path, f"scenario: {EXAMPLE}\n"))
+    k = load_class(write(tmp_path, "scenario: mini.yaml\n"))
     assert k.perspective == "state" and k.hidden_documents == set() and not k.settings.blind
     assert "--blind" not in k.play_arguments() and k.settings.seed == 0
 
@@ -71,8 +74,23 @@ def test_unknown_key_suggests_the_right_one(tmp_path):
 
 
 def test_unknown_scenario(tmp_path):
-    d, err = first_problem(write(tmp_path, GOOD.replace(str(EXAMPLE), "no-such-scenario")))
+    d, err = first_problem(write(tmp_path, GOOD.replace("mini.yaml", "no-such-scenario")))
     assert (d.code, d.line, d.col) == ("K001", 3, 11) and err.usage and "known scenarios" in d.hint
+
+
+@pytest.mark.parametrize("named", [str(EXAMPLE), "../outside/mini.yaml", "/etc/passwd", "/dev/zero"])
+def test_a_class_file_names_no_scenario_outside_its_folder_and_scenarios(tmp_path, named):
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "mini.yaml").write_text(example_text())
+    (tmp_path / "course").mkdir()
+    d, err = first_problem(write(tmp_path / "course", GOOD.replace("mini.yaml", named)))
+    assert (d.code, d.line, err.usage) == ("K004", 3, True)
+    assert "root:" not in str(err), "nothing of the file it names is shown"
+
+
+def test_a_class_file_names_a_scenario_by_id(tmp_path):
+    k = load_class(write(tmp_path, "scenario: peru-1962\n"))
+    assert k.scenario.id == "peru-1962" and k.scenario_path.parent.name == "peru-1962"
 
 
 def test_unknown_perspective_and_documents_against_the_scenario(tmp_path):

@@ -66,7 +66,7 @@ def test_a_class_of_thirty_on_peru(peru, tmp_path):
             game.choose(option)
         save(from_game(game, player=f"Student {i:02d}", extra=extra), tmp_path / f"s{i:02d}.json")
     save(play(peru, []), tmp_path / "unfinished.json")
-    report = build_report(collect_files([str(tmp_path)]), str(PERU))
+    report = build_report(collect_files([str(tmp_path)])[0], str(PERU))
     assert len(report.students) == 31 and not report.problems and len(report.finished) == 30
     first = report.splits[0]
     assert first.node == peru.nodes[peru.start].id and first.reached == 30

@@ -59,7 +59,7 @@ def klass(example, tmp_path):
 
 def test_the_split_at_each_decision_counts_every_student(example, klass):
     folder, moves = klass
-    r = build_report(collect_files([str(folder)]), str(EXAMPLE))
+    r = build_report(collect_files([str(folder)])[0], str(EXAMPLE))
     assert len(r.students) == CLASS_SIZE and r.files == CLASS_SIZE + 3
     splits = {s.node: {o.option: o.count for o in s.options} for s in r.splits}
     assert splits["proposal"] == {
@@ -72,7 +72,7 @@ def test_the_split_at_each_decision_counts_every_student(example, klass):
 
 def test_bad_files_are_listed_with_the_reason_not_fatal(example, klass):
     folder, _ = klass
-    r = build_report(collect_files([str(folder)]), str(EXAMPLE))
+    r = build_report(collect_files([str(folder)])[0], str(EXAMPLE))
     reasons = {p.path.rsplit("/", 1)[-1]: p.reason for p in r.problems}
     assert set(reasons) == {"junk.json", "tampered.json", "other.json"}
     assert "replay is of scenario 'other', not 'mini-peru'" in reasons["other.json"]
@@ -82,7 +82,7 @@ def test_bad_files_are_listed_with_the_reason_not_fatal(example, klass):
 
 def test_outcomes_and_values_under_every_perspective(example, klass):
     folder, moves = klass
-    r = build_report(collect_files([str(folder)]), str(EXAMPLE))
+    r = build_report(collect_files([str(folder)])[0], str(EXAMPLE))
     assert sum(e.count for e in r.endings) == CLASS_SIZE
     assert {e.node: e.count for e in r.endings}.get("lapse_end", 0) == sum(
         m[-1] == "resume_now" for m in moves.values())
@@ -91,7 +91,7 @@ def test_outcomes_and_values_under_every_perspective(example, klass):
 
 def test_forecast_scores_are_in_the_report(example, klass):
     folder, moves = klass
-    r = build_report(collect_files([str(folder)]), str(EXAMPLE))
+    r = build_report(collect_files([str(folder)])[0], str(EXAMPLE))
     forecasters = [s for s in r.students if s.forecasts.scores]
     assert len(forecasters) == sum(m[0] == "mfm" for m in moves.values())
     assert all(s.forecasts.mean == pytest.approx(0.5) for s in forecasters)
@@ -101,7 +101,7 @@ def test_forecast_scores_are_in_the_report(example, klass):
 
 def test_markdown_shows_splits_tree_rationales_and_problems(example, klass):
     folder, moves = klass
-    text = render_markdown(build_report(collect_files([str(folder)]), str(EXAMPLE)))
+    text = render_markdown(build_report(collect_files([str(folder)])[0], str(EXAMPLE)))
     n_iapc = sum(m[0] == "iapc" for m in moves.values())
     assert "## Where the class split" in text
     assert re.search(rf"\| Steer it to the Inter-American Peace Committee (◀ )?\| {n_iapc} \|", text)
@@ -115,7 +115,7 @@ def test_verification_runs_once_per_distinct_sequence(example, klass, monkeypatc
     calls = []
     real = Verifier.walk
     monkeypatch.setattr(Verifier, "walk", lambda self, replay: calls.append(1) or real(self, replay))
-    build_report(collect_files([str(folder)]), str(EXAMPLE))
+    build_report(collect_files([str(folder)])[0], str(EXAMPLE))
     assert len(calls) == len({tuple(m) for m in moves.values()}) + 2
 
 
@@ -137,7 +137,7 @@ def test_the_scenario_comes_from_the_replays_when_not_given(tmp_path):
 def test_no_readable_replay_and_no_scenario_is_a_usage_error(tmp_path):
     (tmp_path / "junk.json").write_text("[]")
     with pytest.raises(SimError) as info:
-        build_report(collect_files([str(tmp_path)]))
+        build_report(collect_files([str(tmp_path)])[0])
     assert info.value.usage and "give it with --scenario" in info.value.diagnostics[-1].hint
     assert info.value.diagnostics[0].path == str(tmp_path / "junk.json")
 
@@ -164,7 +164,7 @@ def test_html_is_self_contained_with_charts_and_escapes_students(example, tmp_pa
     evil = '<img src="http://evil.example/x.png" onerror="alert(1)"><script>alert(2)</script>'
     save(play(example, ["iapc", "public_elections"], player=evil, extra={0: {"rationale": evil}}),
          folder / "evil.json")
-    page = render_html(build_report(collect_files([str(folder)]), str(EXAMPLE)))
+    page = render_html(build_report(collect_files([str(folder)])[0], str(EXAMPLE)))
     parsed = _Elements()
     parsed.feed(page)
     assert "script" not in parsed.tags and "img" not in parsed.tags and parsed.urls == []

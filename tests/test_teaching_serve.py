@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from conftest import EXAMPLE, ROOT
+from conftest import EXAMPLE, ROOT, example_text
 from sim.commands.serve import is_local, play_arguments, play_command
 from sim.diagnostics import SimError
 
@@ -64,9 +64,10 @@ def test_play_command_quotes_every_argument(tmp_path):
 
 def test_class_file_becomes_play_arguments(tmp_path):
     path = tmp_path / "class.yaml"
-    path.write_text(f"scenario: {EXAMPLE}\nseed: 3\nblind: true\n")
+    (tmp_path / "mini.yaml").write_text(example_text())
+    path.write_text("scenario: mini.yaml\nseed: 3\nblind: true\n")
     args = play_arguments(None, str(path))
-    assert args[:6] == [str(EXAMPLE.resolve()), "--seed", "3", "--perspective", "state", "--blind"]
+    assert args[:6] == [str((tmp_path / "mini.yaml").resolve()), "--seed", "3", "--perspective", "state", "--blind"]
 
 
 def test_scenario_and_class_together_are_refused(tmp_path):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pilot import pilot_test, settle
 
+from conftest import example_text
 from sim import journal
 from sim.cli import build_parser, main
 from sim.commands.play import new_launch, resume_launch
@@ -68,6 +69,7 @@ def test_the_journal_keeps_the_name_and_resume_restores_it(mini):
     assert journal.read_journal(found).current.player == "Ann"
     session.set_player("Bo")
     assert journal.read_journal(found).current.player == "Bo", "a new name is journaled at once"
+    session.close()
     resumed, warnings = Session.resume(found, mini, MINI)
     assert warnings == [] and resumed.player == "Bo"
     assert resumed.replay().player == "Bo"
@@ -101,7 +103,8 @@ def test_sim_play_help_mentions_player(capsys):
 def test_sim_serve_gives_no_name_to_every_student(tmp_path):
     assert not any(a.startswith("--player") for a in play_arguments(str(MINI), None))
     klass = tmp_path / "class.yaml"
-    klass.write_text(f"scenario: {MINI}\n")
+    (tmp_path / "mini.yaml").write_text(example_text())
+    klass.write_text("scenario: mini.yaml\n")
     assert not any(a.startswith("--player") for a in play_arguments(None, str(klass)))
 
 
@@ -208,7 +211,7 @@ def test_sim_report_names_each_student_by_their_replay(mini, tmp_path, capsys):
         session.annotate(option, Annotation(rationale=f"{name} chose {option}"))
         session.choose(option)
         save(session.replay(), folder / "replay.json" if name == "Ann Lee" else folder / "sub" / "replay.json")
-    report = build_report(collect_files([str(folder)]), scenario=str(MINI))
+    report = build_report(collect_files([str(folder)])[0], scenario=str(MINI))
     assert sorted(s.name for s in report.students) == ["Ann Lee", "Bo Diaz"]
     assert main(["report", str(folder), "--scenario", str(MINI)]) == 0
     out = capsys.readouterr().out

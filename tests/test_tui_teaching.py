@@ -50,6 +50,10 @@ def with_history(tmp_path) -> Path:
 
 
 def write_class(tmp_path, scenario: Path, extra: str = "") -> Path:
+    """A class file in tmp_path; the example scenario is copied beside it (a class file names none outside)."""
+    if scenario == MINI:
+        scenario = tmp_path / "mini.yaml"
+        scenario.write_text(example_text())
     path = tmp_path / "class.yaml"
     path.write_text(f"title: Seminar 4\nscenario: {scenario}\nperspective: caracas\nseed: 0\nblind: true\n"
                     f"documents: [d421]\n{extra}")
@@ -216,7 +220,8 @@ async def test_a_class_file_fixes_the_perspective_blind_play_and_the_documents(m
 
 def test_class_file_problems_stop_sim_play_before_the_interface(tmp_path, capsys):
     bad = tmp_path / "bad.yaml"
-    bad.write_text(f"scenario: {MINI}\nperspective: nobody\n")
+    (tmp_path / "mini.yaml").write_text(example_text())
+    bad.write_text("scenario: mini.yaml\nperspective: nobody\n")
     assert main(["play", "--class", str(bad)]) == 1
     err = capsys.readouterr().err
     assert f"{bad}:2:14: error[K002]" in err and "Traceback" not in err

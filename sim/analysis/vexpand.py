@@ -401,7 +401,7 @@ class _Layers:
         for o in objectives:
             scores[:, o] = _column(self.scores[o](rows, d), len(rows), np.float64)
         out = np.zeros(len(rows), dtype=np.int64)
-        doubt = _doubt(d, len(rows))
+        doubt = _doubt(d, len(rows)) | ~np.isfinite(scores).all(axis=1)
         for i in np.flatnonzero(doubt).tolist():
             out[i] = ex.reward(n, t, coding.decode_row(R[at[first[i]]]), objectives)
         sure = np.flatnonzero(~doubt)

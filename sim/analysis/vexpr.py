@@ -90,7 +90,8 @@ class _Builder:
         fn, constant = method(node)
         if constant and not isinstance(node, ast.Constant):
             d: list = []
-            value = fn(None, d, {})
+            with np.errstate(all="ignore"):
+                value = fn(None, d, {})
             if not any(np.any(m) for m in d):
                 return (lambda S, D, T: value), True
         return fn, constant
@@ -222,6 +223,16 @@ class _Builder:
         raise Unsupported(name)
 
 
+def _quiet(body):
+    """A built expression as `f(S, D)`; overflow and invalid values give doubtful rows, not warnings."""
+
+    def fn(S, D):
+        with np.errstate(all="ignore"):
+            return body(S, D, {})
+
+    return fn
+
+
 def array_functions(sources: list[str], codes: dict[str, int], memo: dict | None = None) -> list[Callable]:
     """For each source, a function `f(S, D)` of a state matrix giving the expression's value per row
     (or a scalar when it reads no state), appending masks of doubtful rows to the list `D`.
@@ -238,6 +249,6 @@ def array_functions(sources: list[str], codes: dict[str, int], memo: dict | None
             except (SyntaxError, ValueError, RecursionError) as exc:
                 raise Unsupported(str(exc)) from None
             body, _ = builder.build(tree)
-            fn = known[source] = lambda S, D, body=body: body(S, D, {})
+            fn = known[source] = _quiet(body)
         out.append(fn)
     return out

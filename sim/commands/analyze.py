@@ -7,6 +7,7 @@ import json
 from sim.analysis import AnalysisError, custom_weighting, perspective_weighting
 from sim.analysis.document import analysis_document
 from sim.analysis.render import render_text
+from sim.commands.arguments import seed
 from sim.diagnostics import Diagnostic, SimError
 from sim.loader import load_scenario, resolve_scenario
 from sim.replay import load_replay, run_replay
@@ -31,7 +32,7 @@ def register(sub) -> None:
     p.add_argument("--frontier", action="store_true", help="the Pareto frontier of policies over the objectives")
     p.add_argument("--montecarlo", type=int, default=0, metavar="N",
                    help="also play N seeded playthroughs on the engine and compare with the exact figures")
-    p.add_argument("--seed", type=int, default=0, help="first seed of the Monte Carlo playthroughs (default 0)")
+    p.add_argument("--seed", type=seed, default=0, help="first seed of the Monte Carlo playthroughs (default 0)")
     p.add_argument("--json", action="store_true", help="print the analysis as JSON (see docs/analysis.md)")
     p.set_defaults(func=run)
 
@@ -75,8 +76,6 @@ def _position(args, scenario):
 def run(args) -> int:
     if args.montecarlo < 0 or args.montecarlo > MAX_RUNS:
         raise _usage(f"--montecarlo must be between 0 and {MAX_RUNS:,}")
-    if args.seed < 0:
-        raise _usage("--seed must be zero or positive")
     path = resolve_scenario(args.scenario)
     scenario = load_scenario(path)
     try:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
 from sim.check import MAX_STATES, CheckResult, check_scenario
 from sim.diagnostics import SimError
+from sim.files import kind
 from sim.loader import SCENARIO_FILE, load_scenario, resolve_scenario
 
 
@@ -28,11 +30,27 @@ def register(sub) -> None:
 def expand(arg: str) -> list[Path]:
     """A PATH argument as scenario files: a folder of scenario folders expands to each of them."""
     p = Path(arg)
-    if p.is_dir() and not (p / SCENARIO_FILE).is_file():
-        found = sorted(p.glob(f"*/{SCENARIO_FILE}"))
+    if kind(p) == "folder" and kind(p / SCENARIO_FILE) == "missing":
+        found = [folder / SCENARIO_FILE for folder in _subfolders(p) if _holds_scenario(folder)]
         if found:
             return found
     return [resolve_scenario(arg)]
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    try:
+        with os.scandir(folder) as it:
+            return sorted(Path(e.path) for e in it if e.is_dir())
+    except OSError:
+        return []
+
+
+def _holds_scenario(folder: Path) -> bool:
+    """Whether a folder has a scenario.yaml, or cannot be looked into (then loading it says why)."""
+    try:
+        return kind(folder / SCENARIO_FILE) != "missing"
+    except SimError:
+        return True
 
 
 def run(args) -> int:

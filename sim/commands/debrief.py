@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
-from sim.atomic import write_atomic
+from sim.commands.output import check_output, emit, output_format
 from sim.debrief import build_debrief, render_html, render_markdown
-from sim.diagnostics import Diagnostic, SimError
-from sim.loader import load_scenario, resolve_scenario
+from sim.loader import load_scenario, resolve_scenario, scenario_by_id
 from sim.replay import load_replay
 
 
@@ -23,28 +20,13 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def output_format(path: str | None, command: str) -> str:
-    """'md' or 'html' from an output file name; a usage error for anything else."""
-    if path is None or path.lower().endswith(".md"):
-        return "md"
-    if path.lower().endswith((".html", ".htm")):
-        return "html"
-    raise SimError([Diagnostic("U001", "the output file must end in .md or .html", path,
-                               hint=f"for example: sim {command} ... -o out.html")], usage=True)
-
-
-def emit(text: str, path: str | None) -> None:
-    if path is None:
-        sys.stdout.write(text)
-    else:
-        write_atomic(path, text)
-        print(f"written to {path}", file=sys.stderr)
-
-
 def run(args) -> int:
+    if args.output:
+        check_output(args.output)
     fmt = output_format(args.output, "debrief")
     replay = load_replay(args.replay)
-    scenario = load_scenario(resolve_scenario(args.scenario or replay.scenario.id))
+    path = resolve_scenario(args.scenario) if args.scenario else scenario_by_id(replay.scenario.id, args.replay)
+    scenario = load_scenario(path)
     debrief = build_debrief(scenario, replay, shown=args.replay)
     emit(render_html(debrief) if fmt == "html" else render_markdown(debrief), args.output)
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from sim.analysis import AnalysisError, perspective_weighting
-from sim.atomic import write_atomic
+from sim.commands.output import write_output
 from sim.diagnostics import Diagnostic, SimError
 from sim.export import FORMATS, export
 from sim.loader import load_scenario, resolve_scenario
@@ -35,10 +35,6 @@ def run(args) -> int:
     if not args.output:
         sys.stdout.write(text)
         return 0
-    try:
-        write_atomic(args.output, text)
-    except OSError as exc:
-        raise SimError([Diagnostic("F004", f"cannot write file: {exc.strerror or exc}", args.output)],
-                       usage=True) from None
+    write_output(args.output, text)
     print(f"{args.format} written to {args.output}", file=sys.stderr)
     return 0

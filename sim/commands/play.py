@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sim.commands.arguments import seed
 from sim.diagnostics import Diagnostic, SimError
 
 
@@ -15,7 +16,7 @@ def register(sub) -> None:
         "Every decision is journaled, so --resume continues a game after a crash. --player puts your name in "
         "the replays you save, so 'sim report' can tell you apart (in the game, n sets it too).")
     p.add_argument("scenarios", metavar="SCENARIO", nargs="*", help="scenario(s) to play (default: all found)")
-    p.add_argument("--seed", type=int, help="seed for chance events (default 0)")
+    p.add_argument("--seed", type=seed, help="seed for chance events (default 0)")
     p.add_argument("--perspective", help="perspective to play (default: the scenario's first)")
     p.add_argument("--blind", action="store_true", help="hide the model's projections (p shows them)")
     p.add_argument("--replay", metavar="FILE", help="step through a replay file instead of playing")
@@ -39,13 +40,13 @@ def _check_perspective(scenario, perspective: str | None) -> None:
 
 def replay_launch(args):
     """A launch of the replay viewer, or SimError if the replay or its scenario cannot be loaded."""
-    from sim.loader import load_scenario, resolve_scenario
+    from sim.loader import load_scenario, resolve_scenario, scenario_by_id
     from sim.replay import load_replay, run_replay
     from sim.tui.app import Launch
     from sim.tui.session import Session
 
     replay = load_replay(args.replay)
-    path = resolve_scenario(args.scenarios[0] if args.scenarios else replay.scenario.id)
+    path = resolve_scenario(args.scenarios[0]) if args.scenarios else scenario_by_id(replay.scenario.id, args.replay)
     scenario = load_scenario(path)
     result = run_replay(replay, scenario, verify=True)
     session = Session(scenario, path, game=result.game, journaling=False, player=replay.player)
@@ -74,33 +75,70 @@ def class_settings(args):
 
 
 def resume_launch(args):
-    """A launch that continues the last journaled game (of the named scenario or class, if one is named)."""
+    """A launch that continues a journaled game (of the named scenario or class, if one is named): at once when
+    there is one, through a picker when there are several."""
     from sim import journal
-    from sim.classfile import load_class
     from sim.loader import load_scenario, resolve_scenario
     from sim.tui.app import Launch
-    from sim.tui.session import Session
 
     k = class_settings(args)
     scenario = k.scenario if k else (load_scenario(resolve_scenario(args.scenarios[0])) if args.scenarios else None)
-    found = journal.latest(scenario.id if scenario else None)
-    if found is None:
-        raise _usage("no game to resume", str(journal.journal_dir()), hint="start one with 'sim play SCENARIO'")
+    every = journal.journals(scenario.id if scenario else None)
+    found = [p for p in every if not journal.in_play(p)]
+    if not found:
+        busy = " (the journaled games are open in other windows)" if every else ""
+        raise _usage(f"no game to resume{busy}", str(journal.journal_dir()), hint="start one with 'sim play SCENARIO'")
+    if len(found) == 1:
+        session, notices = resume_session(found[0], args, k, scenario)
+        return Launch(session=session, resumed=True, notices=notices)
+    return Launch(journals=found, resume=lambda path: resume_session(path, args, k, scenario))
+
+
+def _journal_scenario(saved, found: Path):
+    """The scenario a journal was played on: the file it names, if that still loads as the same scenario, else
+    the scenario of that id under scenarios/. The file's own problems are not shown: the journal only names it."""
+    from sim.loader import load_scenario, scenario_by_id
+
+    wanted = saved.current.scenario.id
+    try:
+        scenario = load_scenario(Path(saved.scenario_path))
+        if scenario.id == wanted:
+            return scenario, Path(saved.scenario_path)
+    except SimError:
+        pass
+    try:
+        path = scenario_by_id(wanted, str(found))
+        return load_scenario(path), path
+    except SimError:
+        raise SimError([Diagnostic("J006", f"the scenario of this game, '{wanted}', no longer loads from "
+                                   f"{saved.scenario_path}", str(found),
+                                   hint=f"check it with 'sim check {saved.scenario_path}'")], usage=True) from None
+
+
+def resume_session(found: Path, args, k=None, scenario=None):
+    """The session of a journaled game, and notices about what it left out; SimError when it cannot resume."""
+    from sim import journal
+    from sim.classfile import load_class
+    from sim.tui.session import Busy, Session
+
     saved = journal.read_journal(found)
     path = Path(saved.scenario_path)
     if scenario is None:
-        scenario = load_scenario(path)
+        scenario, path = _journal_scenario(saved, found)
     notices = []
     if k is None and saved.class_file:
         try:
             k = load_class(saved.class_file)
-        except SimError as exc:
-            notices.append(f"The class file of this game no longer loads ({exc.diagnostics[0].message}); "
-                           "resuming without its settings.")
-    session, warnings = Session.resume(found, scenario, path, classroom=k)
+        except SimError:
+            notices.append(f"The class file of this game ({saved.class_file}) no longer loads; resuming without "
+                           "its settings.")
+    try:
+        session, warnings = Session.resume(found, scenario, path, classroom=k)
+    except Busy as exc:
+        raise _usage(str(exc), str(found), hint="continue it in that window") from None
     if getattr(args, "player", None) is not None:
         session.set_player(args.player)
-    return Launch(session=session, resumed=True, notices=notices + warnings)
+    return session, notices + warnings
 
 
 def new_launch(args):
@@ -128,15 +166,13 @@ def new_launch(args):
     session = Session(scenario, paths[0], seed=seed, perspective=args.perspective, blind=args.blind, classroom=k,
                       player=player)
     notice = None
-    if journal.latest(scenario.id) is not None:
+    if journal.replaced_by_new_game(scenario.id):
         notice = ("A journaled game of this scenario exists; your first decision replaces it. "
                   "Quit now and run 'sim play --resume' to continue it instead.")
     return Launch(session=session, journal_notice=notice)
 
 
 def run(args) -> int:
-    if args.seed is not None and args.seed < 0:
-        raise _usage("--seed must be zero or positive")
     if args.replay and args.class_file:
         raise _usage("--class plays a game; --replay shows one", hint="drop one of them")
     if args.replay:
@@ -147,4 +183,6 @@ def run(args) -> int:
         launch = new_launch(args)
     from sim.tui.app import SimApp
 
-    return int(SimApp(launch).run() or 0)
+    app = SimApp(launch)
+    app.run()
+    return app.return_code or 0

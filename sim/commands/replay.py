@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from sim.diagnostics import Diagnostic, SimError
-from sim.loader import load_scenario, resolve_scenario
+from sim.loader import load_scenario, resolve_scenario, scenario_by_id
 from sim.replay import forced_by_player, load_replay, run_replay
 
 
@@ -22,7 +22,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     replay = load_replay(args.file)
-    path = resolve_scenario(args.scenario or replay.scenario.id)
+    path = resolve_scenario(args.scenario) if args.scenario else scenario_by_id(replay.scenario.id, args.file)
     scenario = load_scenario(path)
     result = run_replay(replay, scenario, verify=args.verify)
     game = result.game

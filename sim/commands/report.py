@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sim.classfile import load_class
-from sim.commands.debrief import emit, output_format
+from sim.commands.output import check_output, emit, output_format
 from sim.report import build_report, collect_files, render_html, render_markdown
 
 
@@ -24,8 +24,11 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    if args.output:
+        check_output(args.output)
     fmt = output_format(args.output, "report")
     classroom = load_class(args.classfile) if args.classfile else None
-    report = build_report(collect_files(args.replays), args.scenario, classroom)
+    files, skipped = collect_files(args.replays)
+    report = build_report(files, args.scenario, skipped, classroom)
     emit(render_html(report) if fmt == "html" else render_markdown(report), args.output)
     return 0

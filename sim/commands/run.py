@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sys
 
+from sim.commands.arguments import seed
+from sim.commands.output import check_output, write_output
 from sim.diagnostics import Diagnostic, SimError
-from sim.engine import Game, GameError
+from sim.engine import Game, GameError, StuckError
 from sim.lines import play_line
 from sim.loader import load_scenario, resolve_scenario
-from sim.replay import dumps, from_game, save
+from sim.replay import dumps, from_game
 
 
 def register(sub) -> None:
@@ -22,7 +24,7 @@ def register(sub) -> None:
     p.add_argument("--line", metavar="NAME",
                    help="follow the scenario's reference line NAME (e.g. memo, historical) instead of --choose, "
                    "with its recorded outcomes and notes")
-    p.add_argument("--seed", type=int, default=0, help="seed for chance events (default 0)")
+    p.add_argument("--seed", type=seed, default=0, help="seed for chance events (default 0)")
     p.add_argument("--perspective", help="perspective recorded in the replay (default: the scenario's first)")
     p.add_argument("--player", help="player name recorded in the replay")
     p.add_argument("-o", "--output", help="write the replay to this file (atomically); '-' for stdout")
@@ -47,10 +49,10 @@ def play_choices(game: Game, choices: list[str]) -> list[str]:
 
 
 def run(args) -> int:
+    if args.output and args.output != "-":
+        check_output(args.output)
     path = resolve_scenario(args.scenario)
     scenario = load_scenario(path)
-    if args.seed < 0:
-        raise SimError([Diagnostic("U001", "--seed must be zero or positive", "sim run")], usage=True)
     try:
         game = Game(scenario, seed=args.seed, perspective=args.perspective)
         if args.line:
@@ -63,6 +65,9 @@ def run(args) -> int:
         else:
             choices = [c.strip() for c in args.choose.split(",") if c.strip()]
             messages = play_choices(game, choices)
+    except StuckError as exc:
+        raise SimError([Diagnostic("G002", str(exc), str(path),
+                                   hint=f"'sim check {args.scenario}' reports the cause")]) from None
     except GameError as exc:
         raise SimError([Diagnostic("G001", str(exc), str(path),
                                    hint="'sim replay' or the TUI shows the options open at each decision")]) from None
@@ -81,6 +86,6 @@ def run(args) -> int:
     if args.output == "-":
         sys.stdout.write(dumps(replay))
     elif args.output:
-        save(replay, args.output)
+        write_output(args.output, dumps(replay))
         print(f"replay written to {args.output}", file=out)
     return 0

@@ -1,6 +1,6 @@
 """`sim serve`: the TUI in a web browser via textual-serve, one `sim play` process per browser tab.
 
-textual-serve is imported only when the command runs, so the core never loads it.
+textual-serve is imported only when the command runs (`sim.serving`), so the core never loads it.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from sim.diagnostics import Diagnostic, SimError
 from sim.loader import load_scenario, resolve_scenario
 
 LOCAL_NAMES = {"localhost", "ip6-localhost"}
+DEFAULT_MAX_GAMES = 45  # a class of 40 with a few tabs to spare (sim.serving uses the same)
 
 
 def register(sub) -> None:
@@ -27,7 +28,11 @@ def register(sub) -> None:
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     p.add_argument("--class", dest="class_file", metavar="FILE", help="class settings (scenario, seed, ...)")
     p.add_argument("--public-url", metavar="URL",
-                   help="the address browsers use, when behind a reverse proxy (e.g. https://sim.example.edu)")
+                   help="the address browsers use, when behind a reverse proxy (e.g. https://sim.example.edu); "
+                   "games start only from pages of this address")
+    p.add_argument("--max-games", type=int, default=DEFAULT_MAX_GAMES, metavar="N",
+                   help=f"most games at once; more browser tabs are refused until one ends (default "
+                   f"{DEFAULT_MAX_GAMES}, for a class of 40)")
     p.set_defaults(func=run)
 
 
@@ -58,9 +63,14 @@ def play_arguments(scenario: str | None, class_file: str | None) -> list[str]:
     return []
 
 
+def play_argv(args: list[str]) -> list[str]:
+    """The command line running `sim play` with this Python (run without a shell)."""
+    return [sys.executable, "-m", "sim", "play", *args]
+
+
 def play_command(args: list[str]) -> str:
-    """A shell command running `sim play` with this Python, every argument quoted."""
-    return shlex.join([sys.executable, "-m", "sim", "play", *args])
+    """The same command as one shell line, every argument quoted (what the server shows it runs)."""
+    return shlex.join(play_argv(args))
 
 
 def is_local(host: str) -> bool:
@@ -75,12 +85,14 @@ def is_local(host: str) -> bool:
 def run(args) -> int:
     if not 0 < args.port < 65536:
         raise _usage("--port must be between 1 and 65535")
-    command = play_command(play_arguments(args.scenario, args.class_file))
+    if not 1 <= args.max_games <= 1000:
+        raise _usage("--max-games must be between 1 and 1000")
+    argv = play_argv(play_arguments(args.scenario, args.class_file))
     if not is_local(args.host):
         print(f"warning: listening on {args.host}: anyone who can reach this address can start games. On a "
               "shared network, serve on 127.0.0.1 behind a reverse proxy with TLS and authentication "
               "(docs/teaching.md).", file=sys.stderr)
-    from textual_serve.server import Server
+    from sim.serving import serve
 
-    Server(command, host=args.host, port=args.port, title="sim", public_url=args.public_url).serve()
+    serve(argv, args.host, args.port, args.public_url, args.max_games)
     return 0

@@ -148,8 +148,11 @@ def historical_replay_path(sc: CompiledScenario) -> Path:
 def historical_game(sc: CompiledScenario) -> tuple[Played | None, list[str]]:
     """The historical replay re-run, if the scenario has one; with any problem found as a warning."""
     path = historical_replay_path(sc)
-    if not path.is_file():
-        return None, []
+    try:
+        if not path.is_file():
+            return None, []
+    except OSError as exc:
+        return None, [f"{path.name} cannot be read: {exc.strerror or exc}"]
     try:
         game = played(sc, load_replay(path))
     except SimError as exc:

@@ -6,13 +6,14 @@ import errno
 import io
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.events import DeliveryComplete, DeliveryFailed
+from textual.markup import escape
 from textual.screen import Screen
 
 from sim.loader import load_scenario
@@ -49,6 +50,9 @@ class Launch:
     clock: Clock = local_now
     notices: list[str] = field(default_factory=list)
     journal_notice: str | None = None
+    journals: list[Path] = field(default_factory=list)
+    resume: Callable[[Path], tuple[Session, list[str]]] | None = None
+    """With several journaled games: the picker lists `journals`, and `resume` opens the one chosen."""
 
 
 class SimApp(App[int]):
@@ -72,6 +76,8 @@ class SimApp(App[int]):
 
     def on_mount(self) -> None:
         launch = self.launch
+        if self.session is not None:
+            self.session.on_journal_problem = self.journal_problem
         if self.is_web and self.session is not None:
             self.session.journaling = False
         elif launch.journal_notice:
@@ -84,6 +90,10 @@ class SimApp(App[int]):
         elif self.session is not None:
             self.title = self.session.model.title
             self.push_screen(PlayScreen(self.session, self.cache) if launch.resumed else BriefingScreen(self.session))
+        elif launch.journals:
+            from sim.tui.screens.picker import JournalPickerScreen
+
+            self.push_screen(JournalPickerScreen(launch.journals))
         else:
             from sim.tui.screens.picker import PickerScreen
 
@@ -114,8 +124,30 @@ class SimApp(App[int]):
         self.session = Session(scenario, path, seed=launch.seed, blind=launch.blind, clock=launch.clock,
                                perspective=launch.perspective if launch.perspective in scenario.model.perspectives
                                else None, journaling=not self.is_web, player=launch.player)
+        self.session.on_journal_problem = self.journal_problem
         self.title = scenario.model.title
         self.switch_screen(BriefingScreen(self.session))
+
+    def open_journal(self, path: Path) -> None:
+        """Resume a journaled game chosen in the picker (raises SimError) on the play screen."""
+        session, notices = self.launch.resume(path)
+        self.session = session
+        session.on_journal_problem = self.journal_problem
+        self.title = session.model.title
+        self.switch_screen(PlayScreen(session, self.cache))
+        for notice in notices:
+            self.notify(notice, severity="warning", timeout=10)
+
+    def journal_problem(self, problem: str | None) -> None:
+        """Say that the journal cannot be written (play goes on), or that it can again."""
+        if problem is None:
+            self.notify("The journal is written again: the game is safe from a crash.", timeout=10)
+        else:
+            self.notify(problem, severity="error", timeout=20)
+
+    def on_unmount(self) -> None:
+        if self.session is not None:
+            self.session.close()
 
     def begin_play(self) -> None:
         self.switch_screen(PlayScreen(self.session, self.cache))
@@ -208,12 +240,12 @@ class SimApp(App[int]):
         self.exit_after_delivery = False
         self.notify(f"The download of {filename} failed: {event.exception}", severity="error", timeout=10)
 
-    def notify(self, message: str, **kwargs) -> None:
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = True) -> None:
         """Show a notification in place of the one before it, so they never stack over the screen; its text is
-        never read as markup."""
-        kwargs.setdefault("markup", False)
+        always shown as written (never read as markup: it may quote the scenario)."""
         self.clear_notifications()
-        super().notify(message, **kwargs)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def action_glossary(self) -> None:
         from sim.tui.screens.glossary import GlossaryScreen
@@ -241,6 +273,10 @@ class SimApp(App[int]):
         else:
             self.notify("Your replays will carry no name.")
 
+    async def action_quit(self) -> None:
+        """ctrl+q and the command palette's Quit: the same question as q when play is unsaved."""
+        self.action_request_quit()
+
     def action_request_quit(self) -> None:
         if self.session is None or not self.session.unsaved or self.launch.replay is not None:
             self.exit(0)
@@ -260,11 +296,11 @@ class SimApp(App[int]):
             return
         for pid, perspective in self.session.model.perspectives.items():
             if isinstance(screen, PlayScreen) and not self.session.perspective_fixed:
-                yield SystemCommand(f"Perspective: {perspective.label or pid}",
+                yield SystemCommand(f"Perspective: {escape(perspective.label or pid)}",
                                     "Score and rank the options under this perspective",
                                     lambda pid=pid: screen.set_perspective(pid))
         for doc_id, doc, _ in self.session.documents(self.session.moment()):
-            yield SystemCommand(f"Read {doc_id}: {doc.title}", "Open this document in the source reader",
+            yield SystemCommand(f"Read {doc_id}: {escape(doc.title)}", "Open this document in the source reader",
                                 lambda doc_id=doc_id: self.open_reader(None, doc=doc_id))
         disabled = getattr(screen, "class_disabled", set())
         seen = set()

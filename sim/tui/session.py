@@ -46,6 +46,10 @@ class Refused(Exception):
     """Something the rules of this game do not allow (a class file fixes it); the message says why."""
 
 
+class Busy(Exception):
+    """The journaled game is open in another `sim play`."""
+
+
 class Session:
     """One scenario being played in the TUI, journaled after every move."""
 
@@ -69,6 +73,10 @@ class Session:
         self.saved_to: Path | None = None
         self.notes: dict[Position, Annotation] = {}
         self.drafts: dict[tuple[Position, str], Annotation] = {}
+        self.claim: journal.Claim | None = None
+        self.journal_problem: str | None = None
+        self.on_journal_problem: Callable[[str | None], None] | None = None
+        """Called with a message when the journal cannot be written, and with None when it can again."""
 
     @classmethod
     def resume(cls, journal_file: Path, scenario: CompiledScenario, path: Path, clock: Clock = local_now,
@@ -76,8 +84,15 @@ class Session:
         """A session rebuilt from a journal file, with warnings about anything dropped."""
         saved = journal.read_journal(journal_file)
         game, warnings = journal.restore(saved, scenario)
+        try:
+            claim = journal.claim_file(journal_file)
+        except OSError:  # the journal folder cannot be written: play on, and the first write says so
+            claim = journal.Claim(journal_file, None)
+        if claim is None:
+            raise Busy(f"that game is open in another 'sim play' ({journal_file})")
         session = cls(scenario, path, game=game, blind=saved.blind, clock=clock, classroom=classroom,
                       player=saved.current.player)
+        session.claim = claim
         session.notes = {p: Annotation.from_extra(n) for p, n in journal.notes(saved, game).items()}
         session.unsaved = saved.unsaved
         return session, warnings
@@ -131,11 +146,38 @@ class Session:
         return self.player
 
     def _journal(self) -> None:
-        """Write the journal once the game has a move to keep (so merely looking replaces no old game)."""
-        if self.journaling and self.game.root.children:
+        """Write the journal once the game has a move to keep (so merely looking replaces no old game). When it
+        cannot be written (a full disk, a folder that cannot be written) play goes on, the player is told once,
+        and every later move tries again."""
+        if not (self.journaling and self.game.root.children):
+            return
+        try:
+            if self.claim is None:
+                self.claim = journal.claim(self.scenario.id)
             journal.record(self.game, self.path, blind=self.blind, unsaved=self.unsaved, notes=self._notes(),
                            class_file=self.classroom.path if self.classroom is not None else None,
-                           player=self.player)
+                           player=self.player, path=self.claim.path)
+        except OSError as exc:
+            problem = (f"The journal cannot be written ({exc.strerror or exc}). Play goes on and every move "
+                       "tries again; save a replay (s) to keep this game.")
+            if self.journal_problem is None and self.on_journal_problem is not None:
+                self.on_journal_problem(problem)
+            self.journal_problem = problem
+            return
+        if self.journal_problem is not None:
+            self.journal_problem = None
+            if self.on_journal_problem is not None:
+                self.on_journal_problem(None)
+
+    @property
+    def journal_file(self) -> Path | None:
+        """The journal this game writes, once it has written one."""
+        return self.claim.path if self.claim is not None else None
+
+    def close(self) -> None:
+        """Let go of the journal (another `sim play --resume` may continue the game)."""
+        if self.claim is not None:
+            self.claim.release()
 
     def _notes(self) -> journal.Notes:
         return {p: a.extra() for p, a in self.notes.items() if not a.empty}

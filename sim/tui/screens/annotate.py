@@ -63,11 +63,11 @@ the option, saved in the replay and scored in the debrief (Brier score, beside t
                     key = event.key(outcome.id)
                     self.fields[f"forecast-{i}-{j}"] = key
                     with Horizontal(classes="forecast-row"):
-                        yield Static(f"  {outcome.label}", classes="outcome-label")
+                        yield Static(Content(f"  {outcome.label}"), classes="outcome-label")
                         yield Input(typed(self.annotation.forecasts.get(key)), placeholder="0 to 1",
                                     id=f"forecast-{i}-{j}", classes="forecast")
                         odds = f"model {text.percent(outcome.probability)}" if self.show_odds else ""
-                        yield Static(odds, classes="model-odds")
+                        yield Static(Content(odds), classes="model-odds")
             yield Static(id="annotate-error")
             yield Static(Content.styled("Enter keeps, Tab moves between fields, Escape cancels.", "italic"))
         yield Footer()

@@ -87,7 +87,7 @@ weights, and the arrow and page keys scroll them. You can switch perspective dur
             with VerticalScroll(id="perspectives"):
                 yield Static(text.heading("Your perspective"))
                 fixed = self.session.perspective_fixed
-                yield OptionList(*[Option(p.label or pid, id=pid, disabled=fixed and pid != self.session.perspective)
+                yield OptionList(*[Option(Content(p.label or pid), id=pid, disabled=fixed and pid != self.session.perspective)
                                    for pid, p in self.session.model.perspectives.items()], id="perspective-list")
                 if fixed:
                     yield Static(Content.styled("The class file fixes your perspective.", "italic"))

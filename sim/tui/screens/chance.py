@@ -8,7 +8,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from sim.engine import Step
+from sim.engine import GameError, Step
 from sim.tui import text
 from sim.tui.session import Session
 
@@ -81,12 +81,21 @@ the present state and what it would change. Enter draws the outcome with the gam
     def show_stakes(self) -> None:
         self.drawn = None
         self.sub_title = "Chance"
-        self.query_one("#stakes", Static).update(stakes_text(self.session))
+        try:
+            stakes = stakes_text(self.session)
+        except GameError as exc:
+            stakes = Content.styled(str(exc), "bold $text-error")
+        self.query_one("#stakes", Static).update(stakes)
         self.query_one("#result", Static).update(Content.styled("\nEnter draws the outcome.", "italic"))
 
     def action_advance(self) -> None:
         if self.drawn is None:
-            self.drawn = self.session.resolve()
+            try:
+                self.drawn = self.session.resolve()
+            except GameError as exc:
+                self.query_one("#result", Static).update(Content.styled(
+                    f"\n{exc}\n(u goes back to your last decision)", "bold $text-error"))
+                return
             self.query_one("#result", Static).update(result_text(self.session, self.drawn))
             self.query_one("#chance", VerticalScroll).scroll_end(animate=False)
         elif self.session.game.node.kind == "chance":

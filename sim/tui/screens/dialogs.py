@@ -93,6 +93,6 @@ class TooSmallScreen(ModalScreen[None]):
     def show_size(self) -> None:
         w, h = self.need
         size = self.app.size
-        self.query_one("#too-small", Static).update(
+        self.query_one("#too-small", Static).update(Content(
             f"This terminal is {size.width}x{size.height}; sim needs at least {w}x{h}.\n"
-            "Enlarge the window (or make the font smaller) and play continues where it was.\nq quits.")
+            "Enlarge the window (or make the font smaller) and play continues where it was.\nq quits."))

@@ -1,4 +1,4 @@
-"""The scenario picker, shown when several scenarios are found or named."""
+"""The pickers: of scenarios, when several are found or named; of journaled games, when several can resume."""
 
 from __future__ import annotations
 
@@ -46,5 +46,42 @@ here (`sim check` gives the same report).
         path = self.paths[int(event.option.id)]
         try:
             self.app.open_scenario(path)
+        except SimError as exc:
+            self.query_one("#picker-error", Static).update(Content.styled(str(exc), "$text-error"))
+
+
+class JournalPickerScreen(Screen):
+    """Arrows choose a journaled game, Enter resumes it; a game that cannot resume says why."""
+
+    HELP = """\
+**Games to resume.** Every journaled game that no other `sim play` has open, the most recent
+first. Arrows choose, Enter continues it where it was left.
+"""
+
+    BINDINGS = [Binding("enter", "open", "Resume game", show=False)]
+
+    def __init__(self, paths: list[Path]):
+        super().__init__()
+        self.paths = paths
+
+    def compose(self):
+        from sim.journal import describe
+
+        yield Header()
+        with Vertical(id="picker"):
+            yield Static(Content.styled("Choose a game to resume", "bold $accent"))
+            yield OptionList(*[Option(Content.assemble((describe(p), "bold"), f"\n  {p}"), id=str(i))
+                               for i, p in enumerate(self.paths)], id="journal-list")
+            yield Static(id="picker-error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Resume"
+        self.query_one("#journal-list", OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        path = self.paths[int(event.option.id)]
+        try:
+            self.app.open_journal(path)
         except SimError as exc:
             self.query_one("#picker-error", Static).update(Content.styled(str(exc), "$text-error"))

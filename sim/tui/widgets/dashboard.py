@@ -45,7 +45,7 @@ class Dashboard(VerticalScroll):
             for name in names:
                 var = self.session.model.variables[name]
                 widget = Static(id=f"var-{name}", classes="var-row")
-                widget.tooltip = (var.description or var.label or name).strip()
+                widget.tooltip = Content((var.description or var.label or name).strip())
                 yield widget
 
     def on_mount(self) -> None:
