@@ -13,6 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sim.analysis.errors import AnalysisError
+from sim.analysis.policy import perspective_weighting
 from sim.classfile import ClassFile
 from sim.diagnostics import Diagnostic, SimError
 from sim.files import kind, read_text
@@ -20,6 +22,7 @@ from sim.forecast import ForecastSummary, score_played
 from sim.loader import load_scenario, resolve_scenario, scenario_by_id
 from sim.replay import Replay, parse_replay
 from sim.reporting import html, markdown
+from sim.reporting.attribution import attribute
 from sim.reporting.history import History, historical_game, history
 from sim.reporting.played import Played, Verifier, Walk, played, walk_key
 from sim.reporting.report_blocks import blocks
@@ -46,6 +49,21 @@ class Student:
     def forced(self) -> list[str]:
         """The chance steps whose outcome the student chose instead of drawing it ("step 6, The votes ...")."""
         return [f"step {ps.index}, {ps.step.label}" for ps in self.game.forced]
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One hand-in: who, how the game ended, its value under the class's perspective, what the decisions cost
+    against best play (judgment) and what chance did (luck), the forecasts' mean Brier score, and flags."""
+
+    name: str
+    path: str
+    ending: str
+    value: float | None = None
+    judgment: float | None = None
+    luck: float | None = None
+    brier: float | None = None
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,6 +112,8 @@ class ClassReport:
     values: dict[str, list[float]] = field(default_factory=dict)
     files: int = 0
     history: History | None = None
+    roster: list[RosterRow] = field(default_factory=list)
+    perspective: str = ""
 
     @property
     def finished(self) -> list[Student]:
@@ -231,7 +251,37 @@ def build_report(files: list[Path], scenario: str | None = None, skipped: list[P
     report.values = {pid: [sc.value(x, pid) for x in finals] for pid in sc.model.perspectives}
     reference, warnings = historical_game(sc)
     report.history = history(sc, reference, warnings)
+    report.perspective = classroom.perspective if classroom is not None else next(iter(sc.model.perspectives))
+    report.roster = roster(report, classroom)
     return report
+
+
+def roster(report: ClassReport, classroom: ClassFile | None) -> list[RosterRow]:
+    """A row per hand-in, students first in the order read, then the files left out with why."""
+    sc = report.scenario
+    weighting = perspective_weighting(sc, report.perspective)
+    out = []
+    for s in report.students:
+        game = s.game
+        flags = [f"chance chosen, not drawn ({'; '.join(s.forced)})"] if s.forced else []
+        if game.replay.line is not None:
+            flags.append(f"the scenario's line '{game.replay.line}'")
+        if classroom is not None and game.replay.seed != classroom.settings.seed:
+            flags.append(f"seed {game.replay.seed}, not the class's {classroom.settings.seed}")
+        if not game.over:
+            out.append(RosterRow(s.name, s.path, "unfinished", brier=s.forecasts.mean, flags=tuple(flags)))
+            continue
+        ending = sc.nodes[game.walk.end].model.title or sc.nodes[game.walk.end].id
+        try:
+            a = attribute(sc, game, weighting)
+            judged = (a.final, a.judgment, None if s.forced else a.luck)
+        except AnalysisError as exc:
+            judged = (sc.value(sc.scores(game.walk.final), report.perspective), None, None)
+            flags.append(f"judgment not computed: {exc}")
+        out.append(RosterRow(s.name, s.path, ending, *judged, s.forecasts.mean, tuple(flags)))
+    for p in report.problems:
+        out.append(RosterRow(Path(p.path).stem, p.path, "not counted", flags=(p.reason,)))
+    return out
 
 
 def render_markdown(report: ClassReport) -> str:

@@ -127,7 +127,8 @@ def test_the_class_report_flags_forced_outcomes_and_a_class_file_refuses_them(pe
     save(play(peru, ["earlier_elections", "wish", "deliberate"], player="Honest"), tmp_path / "honest.json")
     report = build_report([tmp_path / "lucky.json", tmp_path / "honest.json"])
     assert [s.name for s in report.students if s.forced] == ["Lucky"]
-    assert "## Chance outcomes chosen, not drawn" in report_markdown(report)
+    text = report_markdown(report)
+    assert "## Roster" in text and "chance chosen, not drawn (step" in text
     (tmp_path / "class.yaml").write_text("format: 1\nscenario: peru-1962\nforced_outcomes: refuse\n")
     refused = build_report([tmp_path / "lucky.json", tmp_path / "honest.json"],
                            classroom=load_class(tmp_path / "class.yaml"))
@@ -153,3 +154,30 @@ def test_the_class_report_shows_the_same_record_as_the_debrief(peru, tmp_path):
     report = report_markdown(build_report([tmp_path / "h.json"]))
     debrief = render_markdown(build_debrief(peru, historical_replay(peru, 3)))
     assert section(report, "### From the record") == section(debrief, "### From the record")
+
+
+def test_the_roster_has_a_row_per_hand_in_with_judgment_luck_and_flags(peru, tmp_path):
+    from sim.reporting.attribution import best_value
+    from sim.analysis.policy import perspective_weighting
+
+    honest = play(peru, ["earlier_elections", "wish", "deliberate", "receive", "iapc", "resume", "most_economic",
+                         "gradual", "keep_restrictions"], player="Honest", seed=5)
+    save(honest, tmp_path / "honest.json")
+    save(forced_replay(peru), tmp_path / "lucky.json")
+    save(historical_replay(peru, 1), tmp_path / "line.json")
+    broken = honest.model_copy(update={"steps": honest.steps[:3] + [honest.steps[3].model_copy(
+        update={"digest": "0" * 16})] + honest.steps[4:]})
+    save(broken, tmp_path / "broken.json")
+    (tmp_path / "class.yaml").write_text("format: 1\nscenario: peru-1962\nseed: 5\n")
+    report = build_report(sorted(tmp_path.glob("*.json")), classroom=load_class(tmp_path / "class.yaml"))
+    rows = {row.name: row for row in report.roster}
+    assert set(rows) == {"Honest", "Lucky", "historical", "broken"} or "broken" in rows
+    row = rows["Honest"]
+    assert row.flags == () and row.judgment <= 0
+    start = best_value(peru, peru.start, peru.initial, perspective_weighting(peru, report.perspective))
+    assert row.value == pytest.approx(start + row.judgment + row.luck)
+    assert any("chance chosen, not drawn" in f for f in rows["Lucky"].flags) and rows["Lucky"].luck is None
+    assert any("seed" in f for f in rows["Lucky"].flags)
+    line = next(r for r in report.roster if any("line 'historical'" in f for f in r.flags))
+    assert line.ending.startswith("Belaúnde")
+    assert rows["broken"].ending == "not counted" and "does not verify" in rows["broken"].flags[0]

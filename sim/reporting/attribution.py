@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sim.analysis.cache import solution_at
 from sim.analysis.policy import BEST, Weighting
-from sim.analysis.projection import analyze_position
+from sim.analysis.projection import start_prior
 from sim.reporting.played import Played
 from sim.runtime import CompiledScenario
 
@@ -52,10 +53,15 @@ class Attribution:
         return sum(t.change for t in self.terms if t.kind == "chance")
 
 
+def best_value(sc: CompiledScenario, node: int, state: tuple, weighting: Weighting) -> float:
+    """The final weighted value best play projects from a position, scores already settled there included."""
+    sol, i = solution_at(sc, node, tuple(state), weighting, BEST)
+    return start_prior(sol, node, tuple(state)).mean + sol.value[i]
+
+
 def attribute(sc: CompiledScenario, game: Played, weighting: Weighting) -> Attribution:
     """The step-by-step account of a finished game under a weighting (AnalysisError if it cannot be solved)."""
-    values = [analyze_position(sc, sc.node_index[ps.step.node], ps.walked.before, weighting, BEST).value
-              for ps in game.steps]
+    values = [best_value(sc, sc.node_index[ps.step.node], ps.walked.before, weighting) for ps in game.steps]
     final = sum(w * v for w, v in zip(weighting.vector, sc.scores(game.walk.final).values(), strict=True))
     after = values[1:] + [final]
     terms = tuple(StepTerm(ps.index, ps.step.node, sc.node(ps.step.node).model.title or ps.step.node, ps.step.kind,

@@ -36,7 +36,10 @@ blockquote footer { font-size: 13px; color: #555; }
 .label { font: bold 12px 'Helvetica Neue', Arial, sans-serif; padding: 1px 6px; border-radius: 3px; margin-right: .4rem; }
 .record .label { background: #1b4332; color: #fff; }
 .projection .label { background: #f4a259; color: #1b1b1b; }
-figure { margin: 1rem 0; }
+figure { margin: 1rem 0; overflow-x: auto; }
+figure svg { max-width: 100%; height: auto; }
+table { display: block; overflow-x: auto; max-width: 100%; }
+@media (max-width: 40rem) { body { margin: 1rem auto; font-size: 14px; } td, th { padding: .15rem .3rem; } }
 code { font-size: 13px; background: #efefef; padding: 0 3px; }
 """
 

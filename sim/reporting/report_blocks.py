@@ -41,6 +41,8 @@ def _splits(r: ClassReport) -> list[Block]:
     out: list[Block] = [Heading(2, "Where the class split")]
     if not r.splits:
         return out + [Para("No decision was taken in any verified replay.")]
+    out.append(Para("In each chart the highlighted bar (orange in the web page) is the option most students took; "
+                    "the others are blue."))
     lines = r.scenario.model.lines
     divided = sorted((s for s in r.splits if s.spread > 0), key=lambda s: -s.spread)[:TOP_SPLITS]
     if divided:
@@ -162,21 +164,26 @@ def _rationales(r: ClassReport) -> list[Block]:
     return out
 
 
-def _flags(r: ClassReport) -> list[Block]:
-    out: list[Block] = []
-    forced = [s for s in r.students if s.forced]
-    if forced:
-        out += [Heading(2, "Chance outcomes chosen, not drawn"),
-                Para("These replays verify, but their authors chose some chance outcomes instead of letting the "
-                     "seed draw them (with sim run), so their outcomes say nothing of luck."),
-                Table(["student", "file", "outcomes chosen"], [[s.name, s.path, "; ".join(s.forced)] for s in forced])]
-    lines = [s for s in r.students if s.game.replay.line is not None]
-    if lines:
-        out += [Heading(2, "Replays of a reference line"),
-                Para("These replays follow one of the scenario's reference lines (sim run --line), not a student's "
-                     "own choices."),
-                Table(["student", "file", "line"], [[s.name, s.path, s.game.replay.line] for s in lines])]
-    return out
+def _roster(r: ClassReport) -> list[Block]:
+    if not r.roster:
+        return []
+    label = r.scenario.model.perspectives[r.perspective].label or r.perspective
+    rows = [[row.name, row.ending, number(row.value), signed_or_blank(row.judgment), signed_or_blank(row.luck),
+             number(row.brier, 3), "; ".join(row.flags)] for row in r.roster]
+    return [Heading(2, "Roster"),
+            Para(f"One row per hand-in, under {label}. Value: the final weighted value (0-100). Judgment: what the "
+                 "decisions cost against best play, decision by decision (0 is best play). Luck: what chance did "
+                 "against its expectation. Value = best play from the start + judgment + luck. Brier: the mean "
+                 "score of the forecasts (0 perfect, 2 worst).", "projection"),
+            Table(["student", "ending", "value", "judgment", "luck", "Brier", "flags"], rows, {2, 3, 4, 5}),
+            Para("Flags: chance chosen, not drawn (the replay verifies, but its outcomes say nothing of luck; "
+                 "sim run can force them, so no luck is given); the scenario's line (a replay of a reference line, sim run --line, "
+                 "not a student's choices); another seed than the class's; not counted (the replay does not "
+                 "read or verify, with the reason).")]
+
+
+def signed_or_blank(x: float | None) -> str:
+    return "" if x is None else f"{x:+.1f}"
 
 
 def _problems(r: ClassReport) -> list[Block]:
@@ -189,5 +196,5 @@ def _problems(r: ClassReport) -> list[Block]:
 def blocks(r: ClassReport) -> list[Block]:
     """Every section of the class report, in reading order."""
     record = history_blocks(r.history) if r.history is not None and r.history.steps else []
-    return [*_summary(r), *_flags(r), *_splits(r), *_tree(r), *_outcomes(r), *_forecasts(r), *_rationales(r),
+    return [*_summary(r), *_roster(r), *_splits(r), *_tree(r), *_outcomes(r), *_forecasts(r), *_rationales(r),
             *record, *_problems(r)]
