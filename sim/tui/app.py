@@ -110,6 +110,8 @@ class SimApp(App[int]):
             self.exit(return_code=1, message="The terminal closed." + (
                 " The game in progress is in the journal: `sim play --resume` continues it." if kept else ""))
             return
+        if not self.screen_stack:  # shutting down: the screens are gone before the timer
+            return
         small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
         covered = isinstance(self.screen, TooSmallScreen)
         if small and not covered:
