@@ -157,8 +157,8 @@ def test_the_class_report_shows_the_same_record_as_the_debrief(peru, tmp_path):
 
 
 def test_the_roster_has_a_row_per_hand_in_with_judgment_luck_and_flags(peru, tmp_path):
-    from sim.reporting.attribution import best_value
     from sim.analysis.policy import perspective_weighting
+    from sim.reporting.attribution import best_value
 
     honest = play(peru, ["earlier_elections", "wish", "deliberate", "receive", "iapc", "resume", "most_economic",
                          "gradual", "keep_restrictions"], player="Honest", seed=5)
