@@ -1,7 +1,7 @@
 """Print the analysis benchmarks: synthetic scenarios of growing size, then the Peru figures.
 
 Each synthetic case runs in its own process (so peak memory is its own). `--quick` skips the
-largest cases.
+largest cases; `--no-serve` skips the served class (40 browser games at once, about two minutes).
 """
 
 from __future__ import annotations
@@ -97,6 +97,11 @@ def main(argv: list[str]) -> int:
     cases = CASES[:QUICK] if "--quick" in argv else CASES
     synthetic(cases)
     peru()
+    if "--no-serve" not in argv:
+        from benchmarks import serve_bench
+
+        print()
+        serve_bench.report(serve_bench.GAMES)
     return 0
 
 

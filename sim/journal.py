@@ -23,6 +23,7 @@ from sim.atomic import write_atomic
 from sim.diagnostics import Diagnostic, SimError
 from sim.engine import Game, GameError, Position
 from sim.files import read_text
+from sim.handin import TAG_PATTERN
 from sim.jsonsource import parse_json
 from sim.replay import Replay, ReplayStep, from_game, run_replay
 from sim.runtime import CompiledScenario
@@ -53,6 +54,10 @@ class Journal(BaseModel):
     unsaved: bool = True
     class_file: str | None = Field(None, max_length=4000)
     updated: dt.datetime | None = None
+    over: bool = False
+    """Whether the current line has reached an end (so a list of games can say who has finished)."""
+    hand_in_tag: str | None = Field(None, pattern=TAG_PATTERN)
+    """The tag of the game's hand-in file (`sim.handin`), when it is handed in to a class folder."""
 
 
 def data_dir() -> Path:
@@ -165,23 +170,25 @@ def extra(game: Game, notes: Notes) -> dict[int, dict]:
 
 
 def snapshot(game: Game, scenario_path: Path, blind: bool = False, unsaved: bool = True,
-             notes: Notes | None = None, class_file: Path | None = None, player: str | None = None) -> Journal:
+             notes: Notes | None = None, class_file: Path | None = None, player: str | None = None,
+             hand_in_tag: str | None = None) -> Journal:
     """The journal of a game as it stands; the player's name goes into the current line's replay."""
     notes = notes or {}
     current = from_game(game, player=player, extra=extra(game, notes))
     return Journal(scenario_path=str(Path(scenario_path).resolve()), current=current,
                    lines=[_line(leaf, notes) for leaf in game.lines()], blind=blind, unsaved=unsaved,
                    class_file=str(Path(class_file).resolve()) if class_file is not None else None,
-                   updated=dt.datetime.now(dt.UTC).replace(microsecond=0))
+                   updated=dt.datetime.now(dt.UTC).replace(microsecond=0), over=game.is_over(),
+                   hand_in_tag=hand_in_tag)
 
 
 def record(game: Game, scenario_path: Path, blind: bool = False, unsaved: bool = True,
            notes: Notes | None = None, class_file: Path | None = None, player: str | None = None,
-           path: Path | None = None) -> Path:
+           path: Path | None = None, hand_in_tag: str | None = None) -> Path:
     """Write the game's journal atomically (to `path`, by default the scenario's first slot); return where it
     went. OSError when it cannot be written (a full disk, a folder that cannot be written)."""
     path = path if path is not None else journal_path(game.scenario.id)
-    journal = snapshot(game, scenario_path, blind, unsaved, notes, class_file, player)
+    journal = snapshot(game, scenario_path, blind, unsaved, notes, class_file, player, hand_in_tag)
     write_atomic(path, json.dumps(journal.model_dump(mode="json", exclude_none=True), indent=1) + "\n")
     return path
 

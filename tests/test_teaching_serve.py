@@ -43,8 +43,10 @@ def test_serve_serves_the_page_with_the_websocket_on_localhost():
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         page = fetch(f"http://127.0.0.1:{port}/", time.monotonic() + START_TIMEOUT)
-        assert f'data-session-websocket-url="ws://127.0.0.1:{port}/ws"' in page
+        assert f'data-session-websocket-url="ws://127.0.0.1:{port}/ws/"' in page, "the page adds its token"
         assert "textual" in page.lower()
+        assert "googleapis" not in page and "https://" not in page, "the page asks nothing of other servers"
+        assert "fonts/RobotoMono" in page
     finally:
         proc.terminate()
         try:

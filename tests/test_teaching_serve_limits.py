@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -42,8 +43,9 @@ class Served:
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def ws(self, query: str = "") -> str:
-        return f"ws://127.0.0.1:{self.port}/ws{query}"
+    def ws(self, query: str = "", token: str | None = None) -> str:
+        """The websocket of a browser's game (a new token, a new browser, unless one is given)."""
+        return f"ws://127.0.0.1:{self.port}/ws/{token or secrets.token_hex(16)}{query}"
 
     async def up(self, session: aiohttp.ClientSession) -> None:
         end = time.monotonic() + START_TIMEOUT
@@ -206,3 +208,55 @@ def test_max_games_is_checked(capsys):
 
     assert main(["serve", str(EXAMPLE), "--max-games", "0"]) == 2
     assert "--max-games must be between 1 and 1000" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the games' processes from /proc")
+def test_a_browsers_token_names_one_game_which_a_second_page_takes_over(served, tmp_path):
+    server = served()
+    token = secrets.token_hex(16)
+
+    async def drive() -> None:
+        async with aiohttp.ClientSession() as session:
+            await server.up(session)
+            for bad in ("", "/not-a-token", f"/{token.upper()}", f"/{token}0"):
+                async with session.get(server.url(f"/ws{bad}"), headers={"Origin": server.origin}) as response:
+                    assert response.status in (400, 404), bad
+            first = await session.ws_connect(server.ws(token=token), headers={"Origin": server.origin})
+            assert await first_output(first) > 0
+            (game,) = server.games()
+            second = await session.ws_connect(server.ws(token=token), headers={"Origin": server.origin})
+            assert await first_output(second) > 0
+            end = time.monotonic() + 10
+            while not first.closed and time.monotonic() < end:
+                await first.receive(timeout=10)
+            assert first.closed, "the first page is closed: its game opened elsewhere"
+            assert wait_until(lambda: len(server.games()) == 1 and game not in server.games(), 25), \
+                "one game per token: the first page's process is stopped"
+            assert list((tmp_path / "served").glob(f"*/{token}.json")) == [], "no move, no journal yet"
+            await second.close()
+
+    asyncio.run(drive())
+    server.stop()
+
+
+def test_the_instructors_page_needs_the_printed_key_and_the_log_never_shows_it(served):
+    server = served()
+
+    async def drive() -> str:
+        async with aiohttp.ClientSession() as session:
+            await server.up(session)
+            log = server.log.read_text()
+            url = next(x for x in log.splitlines() if x.startswith("Instructor's page: ")).split(": ", 1)[1]
+            for wrong in ("", "?key=", "?key=guess", "?key=" + url.rsplit("=", 1)[1][:-1]):
+                async with session.get(server.url("/class" + wrong)) as response:
+                    assert response.status == 403, wrong
+            async with session.get(url) as response:
+                assert response.status == 200
+                assert response.headers["Referrer-Policy"] == "no-referrer"
+                assert "Your class" in await response.text()
+            return url.rsplit("=", 1)[1]
+
+    key = asyncio.run(drive())
+    log = server.stop()
+    assert log.count(key) == 1, "only the line printed at start names the key"
+    assert "Traceback" not in log

@@ -25,6 +25,12 @@ def register(sub) -> None:
                    help="your name, kept in the replays you save (with --resume: replaces the journaled one)")
     p.add_argument("--class", dest="class_file", metavar="FILE",
                    help="class settings: they fix the scenario, seed, perspective, blind play and open documents")
+    p.add_argument("--journal", metavar="FILE",
+                   help="keep this game's journal in FILE, and continue the game in it if FILE exists (what "
+                   "'sim serve' does for each browser)")
+    p.add_argument("--collect", metavar="FOLDER",
+                   help="hand the game in to a class folder when it is finished: its replay, with your name, "
+                   "goes into FOLDER (for 'sim report FOLDER')")
     p.set_defaults(func=run)
 
 
@@ -172,15 +178,62 @@ def new_launch(args):
     return Launch(session=session, journal_notice=notice)
 
 
+def journal_launch(args):
+    """A launch that keeps its journal in the file --journal names: the game in it, or a new game if there is
+    none. A journal that cannot be resumed is kept aside (FILE.unreadable) and a new game starts, so one bad
+    file never locks a browser out of play."""
+    from sim.tui.app import Launch
+
+    found = Path(args.journal)
+    notices = []
+    if found.is_file():
+        try:
+            session, notices = resume_session(found, args, class_settings(args), _named_scenario(args))
+            session.journal_to = found
+            return Launch(session=session, resumed=True, notices=notices)
+        except SimError as exc:
+            if exc.diagnostics[0].code not in ("J001", "J002", "J003", "J004", "J005", "J006", "F002", "F003"):
+                raise
+            aside = found.with_name(found.name + ".unreadable")
+            found.replace(aside)
+            notices = [f"The journal of this game could not be resumed ({exc.diagnostics[0].message}); it is kept "
+                       f"as {aside.name} and a new game starts."]
+    launch = new_launch(args)
+    if launch.session is None:
+        raise _usage("--journal keeps one game: name one scenario (or --class)", hint="sim play SCENARIO --journal FILE")
+    launch.session.journal_to = found
+    launch.notices.extend(notices)
+    launch.journal_notice = None
+    return launch
+
+
+def _named_scenario(args):
+    from sim.loader import load_scenario, resolve_scenario
+
+    return load_scenario(resolve_scenario(args.scenarios[0])) if args.scenarios and not args.class_file else None
+
+
 def run(args) -> int:
     if args.replay and args.class_file:
         raise _usage("--class plays a game; --replay shows one", hint="drop one of them")
+    if args.replay and (args.journal or args.collect):
+        raise _usage("--replay shows a recorded game; --journal and --collect are for playing one",
+                     hint="drop --replay, or the others")
+    if args.resume and args.journal:
+        raise _usage("--journal names the game to continue; --resume looks for one", hint="drop --resume")
     if args.replay:
         launch = replay_launch(args)
+    elif args.journal:
+        launch = journal_launch(args)
     elif args.resume:
         launch = resume_launch(args)
     else:
         launch = new_launch(args)
+    if args.collect:
+        if launch.session is None:
+            raise _usage("--collect hands in one scenario's games: name the scenario (or --class)",
+                         hint="sim play SCENARIO --collect FOLDER")
+        launch.session.collect_into(Path(args.collect))
     from sim.tui.app import SimApp
 
     app = SimApp(launch)

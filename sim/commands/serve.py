@@ -8,6 +8,7 @@ from __future__ import annotations
 import ipaddress
 import shlex
 import sys
+from pathlib import Path
 
 from sim.classfile import load_class
 from sim.diagnostics import Diagnostic, SimError
@@ -30,6 +31,9 @@ def register(sub) -> None:
     p.add_argument("--public-url", metavar="URL",
                    help="the address browsers use, when behind a reverse proxy (e.g. https://sim.example.edu); "
                    "games start only from pages of this address")
+    p.add_argument("--collect", metavar="FOLDER",
+                   help="hand every finished game in to FOLDER (its replay, with the student's name), for the "
+                   "instructor's page and 'sim report FOLDER'")
     p.add_argument("--max-games", type=int, default=DEFAULT_MAX_GAMES, metavar="N",
                    help=f"most games at once; more browser tabs are refused until one ends (default "
                    f"{DEFAULT_MAX_GAMES}, for a class of 40)")
@@ -94,5 +98,30 @@ def run(args) -> int:
               "(docs/teaching.md).", file=sys.stderr)
     from sim.serving import serve
 
-    serve(argv, args.host, args.port, args.public_url, args.max_games)
+    serve(argv, args.host, args.port, args.public_url, args.max_games, classroom(args))
     return 0
+
+
+def classroom(args):
+    """Where the served class keeps its games: browser games' journals under the data folder (one set per class
+    folder, so a restarted server finds its students' games again), hand-ins in --collect."""
+    import hashlib
+
+    from sim.journal import data_dir
+    from sim.serving import Classroom
+
+    collect = Path(args.collect).resolve() if args.collect else None
+    if collect is not None:
+        try:
+            collect.mkdir(parents=True, exist_ok=True)
+            probe = collect / ".sim-write-check"
+            probe.write_text("")
+            probe.unlink()
+        except OSError as exc:
+            raise SimError([Diagnostic("F005", f"the class folder cannot be written: {exc.strerror or exc}",
+                                       str(collect), hint="give a folder you can write to, with --collect")],
+                           usage=True) from None
+    place = hashlib.sha256(str(collect or "no class folder").encode()).hexdigest()[:16]
+    class_file = Path(args.class_file).resolve() if args.class_file else None
+    scenario = resolve_scenario(args.scenario).resolve() if args.scenario else None
+    return Classroom(data_dir() / "served" / place, collect, class_file, scenario)

@@ -97,10 +97,12 @@ def block(b: Block) -> str:
     raise TypeError(f"not a block: {b!r}")
 
 
-def render(blocks: list[Block], title: str) -> str:
-    """The blocks as a complete HTML page that needs nothing but a browser, offline."""
+def render(blocks: list[Block], title: str, refresh: int | None = None) -> str:
+    """The blocks as a complete HTML page that needs nothing but a browser, offline (`refresh`: seconds after
+    which the browser loads the page again)."""
     body = "\n".join(block(b) for b in blocks)
-    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+    again = f'<meta http-equiv="refresh" content="{int(refresh)}">' if refresh else ""
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">{again}'
             f'<meta http-equiv="Content-Security-Policy" content="{POLICY}">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{escape(title)}</title><style>{STYLE}</style></head>\n<body>\n{body}\n</body></html>\n")

@@ -78,7 +78,8 @@ class SimApp(App[int]):
         launch = self.launch
         if self.session is not None:
             self.session.on_journal_problem = self.journal_problem
-        if self.is_web and self.session is not None:
+            self.session.on_hand_in = self.handed_in
+        if self.is_web and self.session is not None and self.session.journal_to is None:
             self.session.journaling = False
         elif launch.journal_notice:
             self.notify(launch.journal_notice, severity="warning", timeout=10)
@@ -100,6 +101,9 @@ class SimApp(App[int]):
             self.push_screen(PickerScreen(launch.scenarios))
         for notice in launch.notices:
             self.notify(notice, severity="warning", timeout=10)
+        if self.session is not None and self.session.hand_in is not None and not self.session.player \
+                and launch.replay is None:
+            self.push_screen(NameScreen(None, hand_in=True), self._after_name)
         self.terminal = _terminal_fd() if not (self.is_headless or self.is_web) else None
         self.call_after_refresh(self.check_size)
         self.set_interval(0.25, self.check_size)
@@ -146,6 +150,15 @@ class SimApp(App[int]):
             self.notify("The journal is written again: the game is safe from a crash.", timeout=10)
         else:
             self.notify(problem, severity="error", timeout=20)
+
+    def handed_in(self, path: Path | None, problem: str | None) -> None:
+        """Say that the finished game went to the class folder, or why it could not."""
+        if path is None:
+            self.notify(problem or "The game could not be handed in.", severity="error", timeout=20)
+            return
+        who = f" as {self.session.player}" if self.session is not None and self.session.player else \
+            " without a name (n sets it, and hands it in again)"
+        self.notify(f"Handed in to your class{who}: {path.name}", timeout=10)
 
     def on_unmount(self) -> None:
         if self.session is not None:
@@ -284,7 +297,8 @@ class SimApp(App[int]):
             self.exit(0)
             return
         if not isinstance(self.screen, QuitScreen):
-            self.push_screen(QuitScreen(web=self.is_web), self._after_quit_question)
+            kept = self.session.journaling and (not self.is_web or self.session.journal_to is not None)
+            self.push_screen(QuitScreen(web=self.is_web, journaled=kept), self._after_quit_question)
 
     def _after_quit_question(self, choice: str | None) -> None:
         if choice == "save":

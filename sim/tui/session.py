@@ -18,6 +18,7 @@ from sim.dossier import OVER, Dossier, Moment, moment_of
 from sim.engine import Game, Position, Step
 from sim.footnotes import Shown
 from sim.forecast import ChanceEvent, events_for, split_key
+from sim.handin import HandIn, new_tag
 from sim.model import Document
 from sim.provenance import offered_in_play
 from sim.replay import Replay, clean_player, from_game, save
@@ -55,7 +56,8 @@ class Session:
 
     def __init__(self, scenario: CompiledScenario, path: Path, seed: int = 0, perspective: str | None = None,
                  blind: bool = False, game: Game | None = None, clock: Clock = local_now,
-                 journaling: bool = True, classroom: ClassFile | None = None, player: str | None = None):
+                 journaling: bool = True, classroom: ClassFile | None = None, player: str | None = None,
+                 journal_to: Path | None = None):
         self.scenario = scenario
         self.player = clean_player(player)
         self.path = Path(path)
@@ -74,9 +76,16 @@ class Session:
         self.notes: dict[Position, Annotation] = {}
         self.drafts: dict[tuple[Position, str], Annotation] = {}
         self.claim: journal.Claim | None = None
+        self.journal_to = Path(journal_to) if journal_to is not None else None
+        """The journal file this game keeps (`sim play --journal`); by default, a slot of the scenario's."""
         self.journal_problem: str | None = None
         self.on_journal_problem: Callable[[str | None], None] | None = None
         """Called with a message when the journal cannot be written, and with None when it can again."""
+        self.hand_in: HandIn | None = None
+        self.resumed_tag: str | None = None
+        self._handed: tuple | None = None
+        self.on_hand_in: Callable[[Path | None, str | None], None] | None = None
+        """Called with the file a finished game was handed in to, or with None and why it could not be."""
 
     @classmethod
     def resume(cls, journal_file: Path, scenario: CompiledScenario, path: Path, clock: Clock = local_now,
@@ -95,7 +104,15 @@ class Session:
         session.claim = claim
         session.notes = {p: Annotation.from_extra(n) for p, n in journal.notes(saved, game).items()}
         session.unsaved = saved.unsaved
+        session.resumed_tag = saved.hand_in_tag
         return session, warnings
+
+    def collect_into(self, folder: Path) -> None:
+        """Hand the game in to a class folder whenever it is finished (keeping a resumed game's file name)."""
+        self.hand_in = HandIn(Path(folder), self.resumed_tag or new_tag())
+        if self.resumed_tag is not None:
+            self.hand_in.handed_in = next(Path(folder).glob(f"*-{self.resumed_tag}.json"), None)
+        self._journal()
 
     @property
     def model(self):
@@ -149,14 +166,16 @@ class Session:
         """Write the journal once the game has a move to keep (so merely looking replaces no old game). When it
         cannot be written (a full disk, a folder that cannot be written) play goes on, the player is told once,
         and every later move tries again."""
-        if not (self.journaling and self.game.root.children):
+        self._submit()
+        if not self.journaling or (self.journal_to is None and not self.game.root.children):
             return
         try:
             if self.claim is None:
-                self.claim = journal.claim(self.scenario.id)
+                self.claim = self._claim()
             journal.record(self.game, self.path, blind=self.blind, unsaved=self.unsaved, notes=self._notes(),
                            class_file=self.classroom.path if self.classroom is not None else None,
-                           player=self.player, path=self.claim.path)
+                           player=self.player, path=self.claim.path,
+                           hand_in_tag=self.hand_in.tag if self.hand_in is not None else None)
         except OSError as exc:
             problem = (f"The journal cannot be written ({exc.strerror or exc}). Play goes on and every move "
                        "tries again; save a replay (s) to keep this game.")
@@ -168,6 +187,35 @@ class Session:
             self.journal_problem = None
             if self.on_journal_problem is not None:
                 self.on_journal_problem(None)
+
+    def _claim(self) -> journal.Claim:
+        if self.journal_to is None:
+            return journal.claim(self.scenario.id)
+        found = journal.claim_file(self.journal_to)
+        if found is None:
+            raise OSError(f"another game holds {self.journal_to}")
+        return found
+
+    def _submit(self) -> None:
+        """Hand the game in when it is over and its line or name changed since it last was."""
+        if self.hand_in is None or not self.game.is_over():
+            return
+        replay = self.replay()
+        key = (replay.player, tuple(s.digest for s in replay.steps),
+               tuple((s.rationale, s.forecasts) for s in replay.steps))
+        if key == self._handed:
+            return
+        try:
+            target = self.hand_in.submit(replay)
+        except OSError as exc:
+            if self.on_hand_in is not None:
+                self.on_hand_in(None, f"The game could not be handed in to {self.hand_in.folder} "
+                                f"({exc.strerror or exc}); every later change tries again, and s saves a replay.")
+            return
+        self._handed = key
+        self.unsaved = False
+        if self.on_hand_in is not None:
+            self.on_hand_in(target, None)
 
     @property
     def journal_file(self) -> Path | None:

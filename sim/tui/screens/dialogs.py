@@ -20,13 +20,20 @@ class QuitScreen(ModalScreen[str | None]):
         Binding("escape", "choose(None)", "Keep playing"),
     ]
 
-    def __init__(self, web: bool = False):
+    def __init__(self, web: bool = False, journaled: bool = True):
         super().__init__()
         self.web = web
+        self.journaled = journaled
 
     def compose(self):
-        kept = ("In the browser nothing else keeps it: save (download) a replay to keep it." if self.web else
-                "The journal keeps it: 'sim play --resume' continues from your last decision.")
+        if self.web and self.journaled:
+            kept = "The server keeps it: open this page again and the game continues from your last decision."
+        elif self.web:
+            kept = "In the browser nothing else keeps it: save (download) a replay to keep it."
+        elif self.journaled:
+            kept = "The journal keeps it: 'sim play --resume' continues from your last decision."
+        else:
+            kept = "Nothing else keeps it: save a replay to keep it."
         with Vertical(id="dialog"):
             yield Static(Content.assemble(
                 ("Quit with unsaved play?", "bold $accent"), "\n\n",
@@ -50,15 +57,17 @@ a name.
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, name: str | None):
+    def __init__(self, name: str | None, hand_in: bool = False):
         super().__init__()
         self.current = name
+        self.hand_in = hand_in
 
     def compose(self):
+        why = ("This game is handed in to your class when you finish it; your instructor sees it under this "
+               "name. (n changes it later.)\n" if self.hand_in else
+               "The replays you save carry it, so a class report can tell you apart.\n")
         with Vertical(id="dialog"):
-            yield Static(Content.assemble(
-                ("Your name", "bold $accent"), "\n\n",
-                "The replays you save carry it, so a class report can tell you apart.\n"))
+            yield Static(Content.assemble(("Your name", "bold $accent"), "\n\n", why))
             yield Input(self.current or "", placeholder="your name", id="player-name", max_length=NAME_CHARS)
             yield Static(Content.assemble("\n", ("Enter", "bold"), " keep   ", ("Escape", "bold"), " cancel"))
         yield Footer()
