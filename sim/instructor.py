@@ -28,7 +28,7 @@ class GameRow:
 
     player: str
     state: str
-    moves: int
+    steps: int
     updated: dt.datetime | None
     handed_in: str
 
@@ -64,23 +64,32 @@ def _when(t: dt.datetime | None) -> str:
     return f"{t.astimezone():%H:%M:%S}" if t is not None else ""
 
 
-def status_blocks(rows: list[GameRow], collect: Path | None) -> list[Block]:
+def status_blocks(rows: list[GameRow], collect: Path | None, title: str = "") -> list[Block]:
     finished = sum(r.state == "finished" for r in rows)
     playing = sum(r.state == "playing now" for r in rows)
     handed = sum(bool(r.handed_in) for r in rows)
     where = f" to {collect}" if collect is not None else " (no class folder: start sim serve with --collect)"
     out: list[Block] = [
-        Heading(1, "Your class"),
+        Heading(1, f"Your class: {title}" if title else "Your class"),
         Para(f"{plural(len(rows), 'game')} started in a browser: {playing} playing now, {finished} finished, "
              f"{handed} handed in{where}. This page refreshes every {REFRESH_SECONDS} seconds."),
     ]
     if rows:
-        out.append(Table(["student", "state", "moves", "last move", "handed in as"],
-                         [[r.player, r.state, str(r.moves), _when(r.updated), r.handed_in] for r in rows], {2}))
+        out.append(Table(["student", "state", "steps", "last step", "handed in as"],
+                         [[r.player, r.state, str(r.steps), _when(r.updated), r.handed_in] for r in rows], {2}))
     out.append(Para("Playing now: a browser is connected. Away: the tab is closed or the connection dropped; the "
                     "game waits on the server and continues when the student opens the page again. Finished: the "
                     "game reached an end (and was handed in, where a class folder is set)."))
     return out
+
+
+def _title(class_file: Path | None) -> str:
+    if class_file is None:
+        return ""
+    try:
+        return load_class(class_file).settings.title
+    except SimError:
+        return ""
 
 
 _reports: dict[tuple, list[Block]] = {}
@@ -123,6 +132,7 @@ def page(journal_dir: Path, collect: Path | None, class_file: Path | None, live:
     """The instructor's page as a self-contained HTML document (`scenario`: the served one, without a class
     file)."""
     rows = game_rows(journal_dir, collect, live)
-    return html.render([*status_blocks(rows, collect), *report_blocks(collect, class_file, scenario)],
+    return html.render([*status_blocks(rows, collect, _title(class_file)),
+                        *report_blocks(collect, class_file, scenario)],
                        "sim: your class",
                        refresh=REFRESH_SECONDS)

@@ -136,7 +136,7 @@ def test_the_instructors_page_lists_the_games_and_reports_the_hand_ins(tmp_path,
     away.choose("mfm")
     rows = {r.player: r for r in instructor.game_rows(games, folder, {"b"})}
     assert rows["<b>Ana</b>"].state == "finished" and rows["<b>Ana</b>"].handed_in.endswith(".json")
-    assert rows["Ben"].state == "playing now" and rows["Ben"].moves == 1
+    assert rows["Ben"].state == "playing now" and rows["Ben"].steps == 1
     assert rows["(no name yet)"].state == "away"
     page = instructor.page(games, folder, None, {"b"}, EXAMPLE)
     assert "&lt;b&gt;Ana&lt;/b&gt;" in page and "<b>Ana</b>" not in page, "names are shown as text"
